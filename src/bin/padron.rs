@@ -1,0 +1,2 @@
+//! The `padron` command-line tool.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Padrón CSV reading.
