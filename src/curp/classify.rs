@@ -241,13 +241,31 @@ const MISSING_MARKERS: [&str; 24] = [
 ];
 
 /// True when an already normalised value means "no CURP": empty, a textual
-/// marker (`SINCURP`, `ENTRAMITE`, `NA`, `NULL`, …), all `0` or all `X`
-/// (any length).
+/// marker (`SINCURP`, `ENTRAMITE`, `NA`, `NULL`, …, compared with accents
+/// removed so `ENTRÁMITE` matches), all `0` or all `X` (any length).
 pub fn is_missing_marker(value: &str) -> bool {
-    value.is_empty()
+    if value.is_empty()
         || value.bytes().all(|b| b == b'0')
         || value.bytes().all(|b| b == b'X')
         || MISSING_MARKERS.contains(&value)
+    {
+        return true;
+    }
+    if value.is_ascii() || value.len() > 40 {
+        return false;
+    }
+    let folded: String = value
+        .chars()
+        .map(|c| match c {
+            'Á' => 'A',
+            'É' => 'E',
+            'Í' => 'I',
+            'Ó' => 'O',
+            'Ú' | 'Ü' => 'U',
+            other => other,
+        })
+        .collect();
+    MISSING_MARKERS.contains(&folded.as_str())
 }
 
 /// Triage a registry cell with the built-in deny-list: [`normalize_input`],
