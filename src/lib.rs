@@ -20,3 +20,8 @@
 pub mod curp;
 pub mod date;
 pub mod io;
+
+/// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
