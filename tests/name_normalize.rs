@@ -210,3 +210,15 @@ fn full_name_parses() {
     assert!(name::parse_full_name(" ... ").is_empty());
     f.finish("full_names.tsv");
 }
+
+/// Found by `idempotent_on_arbitrary_text`: a marker after letters with no
+/// match form must not become a token of its own.
+#[test]
+fn regression_marker_after_non_latin_letters() {
+    let n = name::normalize("", "𓑠?ﯓ꒐", "");
+    assert!(n.paternal().is_none());
+    assert!(n.flags().contains(Flags::NON_LATIN_DROPPED));
+    let n = name::normalize("", "A?Ж", "");
+    assert_eq!(n.paternal().unwrap().full(), "A");
+    assert_eq!(n.paternal().unwrap().ortho(), "AЖ");
+}

@@ -163,14 +163,11 @@ pub(crate) fn tokenize(
     tokens: &mut Vec<RawToken>,
     flags: &mut Flags,
 ) {
-    let mut o_start = ortho.len();
-    let mut m_start = matchf.len();
-    // Markers pushed since the last letter: dropped if the token ends.
-    let mut pending = 0usize;
+    let mut st = TokenState::new(ortho, matchf);
     for c in text.chars() {
         match classify(c, extra_markers) {
             Class::Letter => {
-                pending = 0;
+                let before = matchf.len();
                 if c.is_ascii() {
                     let u = c.to_ascii_uppercase();
                     ortho.push(u);
@@ -185,6 +182,11 @@ pub(crate) fn tokenize(
                         matchf.push_str(fold_upper(u));
                     }
                 }
+                if matchf.len() > before {
+                    st.o_keep = ortho.len();
+                    st.m_keep = matchf.len();
+                    st.pending = false;
+                }
             }
             Class::Delete => {
                 if c.is_ascii_digit() {
@@ -192,14 +194,15 @@ pub(crate) fn tokenize(
                 }
             }
             Class::Marker => {
-                if ortho.len() > o_start {
+                // Only inside a word: after at least one match letter.
+                if matchf.len() > st.m_start {
                     ortho.push(UNKNOWN);
                     matchf.push(UNKNOWN);
-                    pending += 1;
+                    st.pending = true;
                 }
             }
             Class::Combining => {
-                if pending == 0 && ortho.len() > o_start {
+                if ortho.len() > st.o_start {
                     if let Some(last) = ortho.pop() {
                         match compose(last, c) {
                             Some(composed) => ortho.push(composed),
@@ -211,64 +214,72 @@ pub(crate) fn tokenize(
                     }
                 }
             }
-            Class::Separator => {
-                finish(
-                    ortho,
-                    matchf,
-                    tokens,
-                    flags,
-                    &mut o_start,
-                    &mut m_start,
-                    pending,
-                );
-                pending = 0;
-            }
+            Class::Separator => st.finish(ortho, matchf, tokens, flags),
         }
     }
-    finish(
-        ortho,
-        matchf,
-        tokens,
-        flags,
-        &mut o_start,
-        &mut m_start,
-        pending,
-    );
+    st.finish(ortho, matchf, tokens, flags);
 }
 
-fn finish(
-    ortho: &mut String,
-    matchf: &mut String,
-    tokens: &mut Vec<RawToken>,
-    flags: &mut Flags,
-    o_start: &mut usize,
-    m_start: &mut usize,
-    pending: usize,
-) {
-    // Trailing markers are one byte each in both strings.
-    ortho.truncate(ortho.len().saturating_sub(pending).max(*o_start));
-    matchf.truncate(matchf.len().saturating_sub(pending).max(*m_start));
-    if ortho.len() > *o_start {
-        if matchf.len() > *m_start {
-            if matchf
-                .as_bytes()
-                .get(*m_start..)
-                .is_some_and(|m| m.contains(&b'*'))
-            {
+/// Where the current token started and where its last match letter ended.
+struct TokenState {
+    o_start: usize,
+    m_start: usize,
+    o_keep: usize,
+    m_keep: usize,
+    /// Markers were pushed after the last match letter.
+    pending: bool,
+}
+
+impl TokenState {
+    fn new(ortho: &str, matchf: &str) -> TokenState {
+        TokenState {
+            o_start: ortho.len(),
+            m_start: matchf.len(),
+            o_keep: ortho.len(),
+            m_keep: matchf.len(),
+            pending: false,
+        }
+    }
+
+    fn finish(
+        &mut self,
+        ortho: &mut String,
+        matchf: &mut String,
+        tokens: &mut Vec<RawToken>,
+        flags: &mut Flags,
+    ) {
+        if self.pending {
+            // Trailing markers are not inside a word: drop them (ortho may
+            // have non-Latin letters after them, which stay).
+            matchf.truncate(self.m_keep);
+            let tail: String = ortho
+                .get(self.o_keep..)
+                .unwrap_or_default()
+                .chars()
+                .filter(|&c| c != UNKNOWN)
+                .collect();
+            ortho.truncate(self.o_keep);
+            ortho.push_str(&tail);
+        }
+        let m = matchf.get(self.m_start..).unwrap_or_default();
+        if m.bytes().any(|b| b.is_ascii_uppercase()) {
+            if m.contains(UNKNOWN) {
                 flags.insert(Flags::UNKNOWN_LETTER);
             }
             tokens.push(RawToken {
-                ortho: (*o_start as u32, ortho.len() as u32),
-                matchf: (*m_start as u32, matchf.len() as u32),
+                ortho: (self.o_start as u32, ortho.len() as u32),
+                matchf: (self.m_start as u32, matchf.len() as u32),
             });
         } else {
-            // Letters with no match form (e.g. Cyrillic): drop the token.
-            flags.insert(Flags::NON_LATIN_DROPPED);
-            ortho.truncate(*o_start);
+            if ortho.len() > self.o_start {
+                // Letters with no match form (e.g. Cyrillic): drop the token.
+                flags.insert(Flags::NON_LATIN_DROPPED);
+            }
+            ortho.truncate(self.o_start);
+            matchf.truncate(self.m_start);
         }
+        *self = TokenState::new(ortho, matchf);
     }
-    *o_start = ortho.len();
-    *m_start = matchf.len();
 }
 
 #[cfg(test)]

@@ -13,6 +13,11 @@ impl Score {
         self.0
     }
 
+    /// A score from a value, clamped to \[0, 1\] (NaN becomes 0).
+    pub fn new(v: f64) -> Score {
+        Score::clamped(v)
+    }
+
     fn clamped(v: f64) -> Score {
         Score(if v.is_nan() { 0.0 } else { v.clamp(0.0, 1.0) })
     }
@@ -22,6 +27,18 @@ impl Score {
 /// 0.7).
 pub fn jaro_winkler(a: &str, b: &str) -> Score {
     Score::clamped(jaro_winkler::similarity(a.bytes(), b.bytes()))
+}
+
+/// [`jaro_winkler`] on byte iterators (e.g. two strings chained without
+/// allocating).
+pub fn jaro_winkler_iter<A, B>(a: A, b: B) -> Score
+where
+    A: IntoIterator<Item = u8>,
+    A::IntoIter: DoubleEndedIterator + Clone,
+    B: IntoIterator<Item = u8>,
+    B::IntoIter: DoubleEndedIterator + Clone,
+{
+    Score::clamped(jaro_winkler::similarity(a, b))
 }
 
 /// Levenshtein distance (insertions, deletions, substitutions).
