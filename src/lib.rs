@@ -8,6 +8,13 @@
 //!
 //! - [`curp`]: parse, validate and derive CURPs (RENAPO rules).
 //! - [`date`]: calendar dates (birth dates) without a clock.
+//! - [`name`]: Mexican name normalization (raw / ortho / match layers,
+//!   mojibake repair, particles, abbreviations) and field parsing.
+//! - [`phonetic`]: the MXF-1 Spanish phonetic key and its coarse blocking
+//!   key, on `match` tokens.
+//! - [`similarity`]: string metrics (rapidfuzz) and the categorical
+//!   comparison levels for given names, surnames and birth dates, with the
+//!   shipped nickname table; depends on `name`, `phonetic` and `date`.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
 //!
@@ -20,6 +27,9 @@
 pub mod curp;
 pub mod date;
 pub mod io;
+pub mod name;
+pub mod phonetic;
+pub mod similarity;
 
 /// The README's examples run as doctests.
 #[cfg(doctest)]
