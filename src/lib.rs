@@ -7,6 +7,9 @@
 //! only towards modules listed above them):
 //!
 //! - [`curp`]: parse, validate and derive CURPs (RENAPO rules).
+//! - [`pseudo`]: secret keys, per-purpose subkeys, keyed tokens
+//!   (HMAC-SHA256, keyed BLAKE3) and the token-rule engine.
+//! - [`bloom`]: keyed q-gram Bloom-filter encodings, hardening, Dice.
 //! - [`date`]: calendar dates (birth dates) without a clock.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
@@ -17,6 +20,8 @@
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod bloom;
 pub mod curp;
 pub mod date;
 pub mod io;
+pub mod pseudo;
