@@ -210,10 +210,17 @@ pub enum Purpose<'a> {
         /// The rule's name.
         rule: &'a str,
     },
-    /// Keyed-BLAKE3 XOF key giving Bloom bit positions.
-    BloomPositions {
-        /// Which filter.
-        filter: FilterId<'a>,
+    /// Keyed-BLAKE3 XOF key giving the bit positions of one field group's
+    /// q-grams in the record filter.
+    BloomRecordPositions {
+        /// The field group.
+        group: &'a str,
+    },
+    /// Keyed-BLAKE3 XOF key giving the bit positions of one field group's
+    /// q-grams in its per-field filters.
+    BloomFieldPositions {
+        /// The field group.
+        group: &'a str,
     },
     /// Key of the keyed permutation of a Bloom filter's bits.
     BloomPermutation {
@@ -247,8 +254,11 @@ impl Purpose<'_> {
             Purpose::Blake3Root => format!("{p} blake3 root v1"),
             Purpose::TokenHmacSha256 { rule } => format!("{p} token hmac-sha256 v1 rule={rule}"),
             Purpose::TokenBlake3 { rule } => format!("{p} token blake3 v1 rule={rule}"),
-            Purpose::BloomPositions { filter: f } => {
-                format!("{p} bloom positions v1 {}", filter(f))
+            Purpose::BloomRecordPositions { group } => {
+                format!("{p} bloom positions v1 filter=record group={group}")
+            }
+            Purpose::BloomFieldPositions { group } => {
+                format!("{p} bloom positions v1 filter=field group={group}")
             }
             Purpose::BloomPermutation { filter: f } => {
                 format!("{p} bloom permutation v1 {}", filter(f))
@@ -278,9 +288,10 @@ impl Purpose<'_> {
             Purpose::TokenHmacSha256 { rule } | Purpose::TokenBlake3 { rule } => {
                 check(rule, "rule")?
             }
-            Purpose::BloomPositions { filter }
-            | Purpose::BloomPermutation { filter }
-            | Purpose::BloomBlip { filter } => {
+            Purpose::BloomRecordPositions { group } | Purpose::BloomFieldPositions { group } => {
+                check(group, "group")?
+            }
+            Purpose::BloomPermutation { filter } | Purpose::BloomBlip { filter } => {
                 if let FilterId::Field { group } = filter {
                     check(group, "group")?
                 }
@@ -427,12 +438,9 @@ mod tests {
             Purpose::TokenHmacSha256 { rule: "curp" },
             Purpose::TokenHmacSha256 { rule: "curp_root" },
             Purpose::TokenBlake3 { rule: "curp" },
-            Purpose::BloomPositions {
-                filter: FilterId::Record,
-            },
-            Purpose::BloomPositions {
-                filter: FilterId::Field { group: "surname" },
-            },
+            Purpose::BloomRecordPositions { group: "surname" },
+            Purpose::BloomFieldPositions { group: "surname" },
+            Purpose::BloomRecordPositions { group: "given" },
             Purpose::BloomPermutation {
                 filter: FilterId::Record,
             },
@@ -468,9 +476,7 @@ mod tests {
             ));
         }
         assert!(k
-            .derive(&Purpose::BloomPositions {
-                filter: FilterId::Field { group: "g h" }
-            })
+            .derive(&Purpose::BloomFieldPositions { group: "g h" })
             .is_err());
     }
 
