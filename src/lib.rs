@@ -7,10 +7,12 @@
 //! only towards modules listed above them):
 //!
 //! - [`curp`]: parse, validate and derive CURPs (RENAPO rules).
+//! - [`date`]: calendar dates (birth dates) without a clock.
 //! - [`pseudo`]: secret keys, per-purpose subkeys, keyed tokens
 //!   (HMAC-SHA256, keyed BLAKE3) and the token-rule engine.
 //! - [`bloom`]: keyed q-gram Bloom-filter encodings, hardening, Dice.
-//! - [`date`]: calendar dates (birth dates) without a clock.
+//! - [`encodings`]: the encodings file (header, records, checksum), its
+//!   streaming reader/writer, the columnar in-memory form, CSV export.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
 //!
@@ -23,5 +25,6 @@
 pub mod bloom;
 pub mod curp;
 pub mod date;
+pub mod encodings;
 pub mod io;
 pub mod pseudo;
