@@ -15,6 +15,11 @@
 //! - [`similarity`]: string metrics (rapidfuzz) and the categorical
 //!   comparison levels for given names, surnames and birth dates, with the
 //!   shipped nickname table; depends on `name`, `phonetic` and `date`.
+//! - [`pseudo`]: secret keys, per-purpose subkeys, keyed tokens
+//!   (HMAC-SHA256, keyed BLAKE3) and the token-rule engine.
+//! - [`bloom`]: keyed q-gram Bloom-filter encodings, hardening, Dice.
+//! - [`encodings`]: the encodings file (header, records, checksum), its
+//!   streaming reader/writer, the columnar in-memory form, CSV export.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
 //!
@@ -24,11 +29,14 @@
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod bloom;
 pub mod curp;
 pub mod date;
+pub mod encodings;
 pub mod io;
 pub mod name;
 pub mod phonetic;
+pub mod pseudo;
 pub mod similarity;
 
 /// The README's examples run as doctests.
