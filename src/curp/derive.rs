@@ -191,29 +191,49 @@ impl Iterator for Syms<'_> {
     }
 }
 
-/// True when `word` normalises to exactly `target` (ASCII, may contain `.`).
-fn word_is(word: &str, target: &str) -> bool {
-    let mut t = target.bytes();
-    for s in syms(word) {
-        let want = t.next();
-        let ok = match (s, want) {
-            (Sym::Letter(b) | Sym::Diaeresis(b), Some(w)) => b == w,
-            (Sym::Other(c), Some(w)) => c == char::from(w),
-            _ => false,
+/// Longest word of the lists compared against (`DESCONOCIDO`, 11).
+const FOLD_MAX: usize = 12;
+
+/// A word folded for comparison with the word lists: letters as `A`–`Z`,
+/// diaeresis vowels as their base, other ASCII as itself, `Ñ` and other
+/// characters as bytes no list contains. `len == FOLD_MAX` means "longer
+/// than any list word".
+struct Folded {
+    buf: [u8; FOLD_MAX],
+    len: usize,
+}
+
+impl Folded {
+    fn new(word: &str) -> Folded {
+        let mut f = Folded {
+            buf: [0; FOLD_MAX],
+            len: 0,
         };
-        if !ok {
-            return false;
+        for s in syms(word) {
+            let Some(slot) = f.buf.get_mut(f.len) else {
+                break;
+            };
+            *slot = match s {
+                Sym::Letter(b) | Sym::Diaeresis(b) => b,
+                Sym::Other(c) if c.is_ascii() => c as u8,
+                Sym::Enye | Sym::Other(_) => 0xFF,
+            };
+            f.len += 1;
         }
+        f
     }
-    t.next().is_none()
+
+    fn is(&self, target: &str) -> bool {
+        self.len < FOLD_MAX && self.buf.get(..self.len) == Some(target.as_bytes())
+    }
+
+    fn in_list(&self, list: &[&str]) -> bool {
+        list.iter().any(|t| self.is(t))
+    }
 }
 
 fn is_particle(word: &str) -> bool {
-    PARTICLES.iter().any(|p| word_is(word, p))
-}
-
-fn is_skipped_given(word: &str) -> bool {
-    SKIPPED_GIVEN_NAMES.iter().any(|p| word_is(word, p))
+    Folded::new(word).in_list(&PARTICLES)
 }
 
 /// The word of a surname field used for the key (§5.3): leading particles
@@ -222,10 +242,12 @@ fn is_skipped_given(word: &str) -> bool {
 fn choose_surname(field: &str) -> Option<&str> {
     let mut words = field.split_whitespace().peekable();
     while let Some(w) = words.next() {
-        if words.peek().is_some() && is_particle(w) {
+        let last = words.peek().is_none();
+        let f = Folded::new(w);
+        if !last && f.in_list(&PARTICLES) {
             continue;
         }
-        if words.peek().is_none() && word_is(w, "DESCONOCIDO") {
+        if last && f.is("DESCONOCIDO") {
             return None;
         }
         return Some(w);
@@ -241,7 +263,7 @@ fn choose_given(field: &str, skip: bool) -> Option<&str> {
     while words.peek().is_some() && is_particle(w) {
         w = words.next()?;
     }
-    if skip && words.peek().is_some() && is_skipped_given(w) {
+    if skip && words.peek().is_some() && Folded::new(w).in_list(&SKIPPED_GIVEN_NAMES) {
         w = words.next()?;
         while words.peek().is_some() && is_particle(w) {
             w = words.next()?;

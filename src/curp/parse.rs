@@ -230,52 +230,53 @@ impl std::error::Error for ParseError {}
 // ---------------------------------------------------------------------------
 // Character classes.
 
+// Each position requires exactly one of these bits (see POSITION_CLASS).
 const DIGIT: u8 = 1;
 const LETTER: u8 = 2;
-const VOWEL: u8 = 4;
+const VOWEL_OR_X: u8 = 4;
 const CONSONANT: u8 = 8; // includes X and Y
-const IS_X: u8 = 16;
+const ALNUM: u8 = 16;
 
 /// Class bits of every byte; non-ASCII bytes have none.
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = b'0';
     while b <= b'9' {
-        t[b as usize] = DIGIT;
+        t[b as usize] = DIGIT | ALNUM;
         b += 1;
     }
     let mut b = b'A';
     while b <= b'Z' {
         t[b as usize] = match b {
-            b'A' | b'E' | b'I' | b'O' | b'U' => LETTER | VOWEL,
-            b'X' => LETTER | CONSONANT | IS_X,
-            _ => LETTER | CONSONANT,
+            b'A' | b'E' | b'I' | b'O' | b'U' => LETTER | ALNUM | VOWEL_OR_X,
+            b'X' => LETTER | ALNUM | CONSONANT | VOWEL_OR_X,
+            _ => LETTER | ALNUM | CONSONANT,
         };
         b += 1;
     }
     t
 };
 
-/// Accepted classes per position (§1): any bit in common passes.
+/// The class bit each position requires (§1).
 const POSITION_CLASS: [u8; 18] = [
-    LETTER,         // 1 initial of first surname
-    VOWEL | IS_X,   // 2 interior vowel or X
-    LETTER,         // 3
-    LETTER,         // 4
-    DIGIT,          // 5 year
-    DIGIT,          // 6
-    DIGIT,          // 7 month
-    DIGIT,          // 8
-    DIGIT,          // 9 day
-    DIGIT,          // 10
-    LETTER,         // 11 sex (value checked by Rule::Sex)
-    LETTER,         // 12 state (value checked by Rule::State)
-    LETTER,         // 13
-    CONSONANT,      // 14 interior consonants (X is a consonant)
-    CONSONANT,      // 15
-    CONSONANT,      // 16
-    DIGIT | LETTER, // 17 differentiator
-    DIGIT,          // 18 check digit
+    LETTER,     // 1 initial of first surname
+    VOWEL_OR_X, // 2 interior vowel or X
+    LETTER,     // 3
+    LETTER,     // 4
+    DIGIT,      // 5 year
+    DIGIT,      // 6
+    DIGIT,      // 7 month
+    DIGIT,      // 8
+    DIGIT,      // 9 day
+    DIGIT,      // 10
+    LETTER,     // 11 sex (value checked by Rule::Sex)
+    LETTER,     // 12 state (value checked by Rule::State)
+    LETTER,     // 13
+    CONSONANT,  // 14 interior consonants (X is a consonant)
+    CONSONANT,  // 15
+    CONSONANT,  // 16
+    ALNUM,      // 17 differentiator
+    DIGIT,      // 18 check digit
 ];
 
 /// Value of an upper-case ASCII alphanumeric in the check-digit dictionary
@@ -299,6 +300,20 @@ const VALUE: [u8; 256] = {
     }
     t
 };
+
+/// `CLASS` in the low byte, `VALUE` in the high byte: one lookup per byte.
+const ENTRY: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (CLASS[i] as u16) | ((VALUE[i] as u16) << 8);
+        i += 1;
+    }
+    t
+};
+
+/// Weight of positions 1–17 (19 − position).
+const WEIGHTS: [u32; 17] = [18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2];
 
 const NOT_ASCII: u8 = 0x80; // placeholder for a non-ASCII char: no class, no value
 
@@ -381,6 +396,91 @@ pub(crate) fn date_of(b: &[u8; 18]) -> Option<Date> {
     Date::new(century(b[16])? + yy, month, day)
 }
 
+/// Year, month, day packed so integer order is date order.
+fn date_key(d: Date) -> u32 {
+    (u32::from(d.year()) << 9) | (u32::from(d.month()) << 5) | u32::from(d.day())
+}
+
+/// Every violation of 18 bytes, in report order (see [`Curp::parse`]).
+fn violations(b: &[u8; 18], opts: &ParseOptions) -> Vec<Violation> {
+    let mut bad_class: u32 = 0; // bit i: position i+1 has the wrong class
+    for (i, (&byte, &want)) in b.iter().zip(POSITION_CLASS.iter()).enumerate() {
+        bad_class |= u32::from(CLASS[usize::from(byte)] & want == 0) << i;
+    }
+    let date_digits_ok = bad_class & 0b11_1111_0000 == 0;
+    let date = if date_digits_ok {
+        match century(b[16]) {
+            Some(_) => date_of(b),
+            None => {
+                // Unknown century: accept if the day exists in either.
+                let yy = u16::from(two_digits(b[4], b[5]));
+                let (m, d) = (two_digits(b[6], b[7]), two_digits(b[8], b[9]));
+                Date::new(1900 + yy, m, d).or_else(|| Date::new(2000 + yy, m, d))
+            }
+        }
+    } else {
+        None
+    };
+    let date_ok = !date_digits_ok || date.is_some();
+    let future = match (date, opts.today) {
+        (Some(d), Some(today)) if century(b[16]).is_some() => date_key(d) > date_key(today),
+        _ => false,
+    };
+    let sex_ok = bad_class & (1 << 10) != 0
+        || matches!(b[10], b'H' | b'M')
+        || (b[10] == b'X' && opts.allow_nonbinary);
+    let state_ok = bad_class & (0b11 << 11) != 0 || State::from_code_bytes(b[11], b[12]).is_some();
+    let word_bad = bad_class & 0b1111 == 0 && is_inconvenient([b[0], b[1], b[2], b[3]]);
+    let diff_ok = !opts.strict_differentiator
+        || CLASS[usize::from(b[16])] & LETTER == 0
+        || (b'A'..=b'J').contains(&b[16]);
+    // Evaluated when positions 1–17 are all in the dictionary and 18 is a
+    // digit; otherwise the charset violation covers it.
+    let mut first17 = [0u8; 17];
+    first17.copy_from_slice(&b[..17]);
+    let check_ok = bad_class & (1 << 17) != 0
+        || match check_digit_bytes(&first17) {
+            Some(d) => d == b[17].wrapping_sub(b'0'),
+            None => true,
+        };
+
+    let mut sink = Sink(Vec::new());
+    // Charset: merge runs of adjacent bad positions.
+    let mut i = 0u8;
+    while i < 18 {
+        if bad_class & (1 << i) != 0 {
+            let start = i;
+            while i + 1 < 18 && bad_class & (1 << (i + 1)) != 0 {
+                i += 1;
+            }
+            sink.push(Rule::Charset, (start + 1)..=(i + 1));
+        }
+        i += 1;
+    }
+    if !date_ok {
+        sink.push(Rule::Date, 5..=10);
+    }
+    if future {
+        sink.push(Rule::FutureDate, 5..=10);
+    }
+    if !sex_ok {
+        sink.push(Rule::Sex, 11..=11);
+    }
+    if !state_ok {
+        sink.push(Rule::State, 12..=13);
+    }
+    if word_bad {
+        sink.push(Rule::InconvenientWord, 1..=4);
+    }
+    if !diff_ok {
+        sink.push(Rule::Differentiator, 17..=17);
+    }
+    if !check_ok {
+        sink.push(Rule::CheckDigit, 18..=18);
+    }
+    sink.0
+}
+
 impl Curp {
     /// Parse exactly the characters given (no trimming, no case folding; use
     /// [`normalize_input`](super::normalize_input) or
@@ -439,100 +539,51 @@ impl Curp {
 
     /// Strict checks on exactly 18 bytes (see [`Curp::parse`]).
     pub(crate) fn parse_bytes(b: &[u8; 18], opts: &ParseOptions) -> Result<Curp, ParseError> {
-        let mut bad_class: u32 = 0; // bit i: position i+1 has the wrong class
-        for (i, (&byte, &want)) in b.iter().zip(POSITION_CLASS.iter()).enumerate() {
-            if CLASS[usize::from(byte)] & want == 0 {
-                bad_class |= 1 << i;
+        match Curp::fast_path(b, opts) {
+            Some(c) => Ok(c),
+            None => Err(ParseError {
+                violations: violations(b, opts),
+            }),
+        }
+    }
+
+    /// The success path: `Some` exactly when [`violations`] finds none
+    /// (a unit property test holds the two together). Branch-light, one
+    /// table lookup per byte, no allocation.
+    #[inline]
+    fn fast_path(b: &[u8; 18], opts: &ParseOptions) -> Option<Curp> {
+        // acc keeps, per class bit, whether every position requiring that
+        // bit has it: position i contributes `class | !required_i`.
+        let mut acc: u16 = 0xFFFF;
+        let mut sum: u32 = 0;
+        for i in 0..17 {
+            let e = ENTRY[usize::from(b[i])];
+            acc &= e | !u16::from(POSITION_CLASS[i]);
+            sum += u32::from(e >> 8) * WEIGHTS[i];
+        }
+        acc &= u16::from(CLASS[usize::from(b[17])]) | !u16::from(DIGIT);
+        let required = u16::from(DIGIT | LETTER | VOWEL_OR_X | CONSONANT | ALNUM);
+        // All 17 positions are alphanumeric once the classes pass, so every
+        // value in the sum is a real dictionary value.
+        if acc & required != required || u32::from(b[17] - b'0') != (10 - sum % 10) % 10 {
+            return None;
+        }
+        let birth = date_of(b)?;
+        if let Some(today) = opts.today {
+            if date_key(birth) > date_key(today) {
+                return None;
             }
         }
-        // Hot path: everything in class; decide the semantic rules.
-        let date = if bad_class & 0b11_1111_0000 == 0 {
-            match century(b[16]) {
-                Some(_) => date_of(b),
-                None => {
-                    // Unknown century: accept if the day exists in either.
-                    let yy = u16::from(two_digits(b[4], b[5]));
-                    let (m, d) = (two_digits(b[6], b[7]), two_digits(b[8], b[9]));
-                    Date::new(1900 + yy, m, d).or_else(|| Date::new(2000 + yy, m, d))
-                }
-            }
-        } else {
-            None
-        };
-        let date_ok = bad_class & 0b11_1111_0000 != 0 || date.is_some();
-        let future = match (date, opts.today) {
-            (Some(d), Some(today)) if century(b[16]).is_some() => d > today,
-            _ => false,
-        };
-        let sex_ok = bad_class & (1 << 10) != 0
-            || matches!(b[10], b'H' | b'M')
-            || (b[10] == b'X' && opts.allow_nonbinary);
-        let state_ok =
-            bad_class & (0b11 << 11) != 0 || State::from_code_bytes(b[11], b[12]).is_some();
-        let word_bad = bad_class & 0b1111 == 0 && is_inconvenient([b[0], b[1], b[2], b[3]]);
-        let diff_ok = !opts.strict_differentiator
-            || CLASS[usize::from(b[16])] & LETTER == 0
-            || (b'A'..=b'J').contains(&b[16]);
-        let check_ok = if bad_class & (1 << 17) == 0 {
-            let mut first17 = [0u8; 17];
-            first17.copy_from_slice(&b[..17]);
-            match check_digit_bytes(&first17) {
-                Some(d) => d == b[17] - b'0',
-                None => true, // not computable: the charset violation covers it
-            }
-        } else {
-            true
-        };
-
-        if bad_class == 0
-            && date_ok
-            && !future
-            && sex_ok
-            && state_ok
-            && !word_bad
-            && diff_ok
-            && check_ok
+        let sex_ok = matches!(b[10], b'H' | b'M') || (b[10] == b'X' && opts.allow_nonbinary);
+        let diff_ok = !opts.strict_differentiator || b[16] <= b'J';
+        if !sex_ok
+            || !diff_ok
+            || State::from_code_bytes(b[11], b[12]).is_none()
+            || is_inconvenient([b[0], b[1], b[2], b[3]])
         {
-            if let Some(birth) = date {
-                return Ok(Curp { bytes: *b, birth });
-            }
+            return None;
         }
-
-        let mut sink = Sink(Vec::new());
-        // Charset: merge runs of adjacent bad positions.
-        let mut i = 0u8;
-        while i < 18 {
-            if bad_class & (1 << i) != 0 {
-                let start = i;
-                while i + 1 < 18 && bad_class & (1 << (i + 1)) != 0 {
-                    i += 1;
-                }
-                sink.push(Rule::Charset, (start + 1)..=(i + 1));
-            }
-            i += 1;
-        }
-        if !date_ok {
-            sink.push(Rule::Date, 5..=10);
-        }
-        if future {
-            sink.push(Rule::FutureDate, 5..=10);
-        }
-        if !sex_ok {
-            sink.push(Rule::Sex, 11..=11);
-        }
-        if !state_ok {
-            sink.push(Rule::State, 12..=13);
-        }
-        if word_bad {
-            sink.push(Rule::InconvenientWord, 1..=4);
-        }
-        if !diff_ok {
-            sink.push(Rule::Differentiator, 17..=17);
-        }
-        if !check_ok {
-            sink.push(Rule::CheckDigit, 18..=18);
-        }
-        Err(ParseError { violations: sink.0 })
+        Some(Curp { bytes: *b, birth })
     }
 
     /// Build from bytes already known to be well-shaped (derivation). The
@@ -613,6 +664,7 @@ impl fmt::Display for Curp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn worked_example_check_digit() {
@@ -641,6 +693,70 @@ mod tests {
         assert_eq!(c.check_digit(), 1);
         assert_eq!(format!("{c:?}"), "Curp(..)");
         assert_eq!(c.to_string(), "SABC560626MDFLRN01");
+    }
+
+    /// Near-valid 18-byte values: a class-appropriate character per
+    /// position (occasionally anything), usually the right check digit.
+    fn near_valid() -> impl Strategy<Value = [u8; 18]> {
+        let pos = |set: &'static [u8]| {
+            prop_oneof![
+                40 => prop::sample::select(set),
+                1 => any::<u8>(),
+                1 => prop::sample::select(&b"0AEIOUXHMNZ*"[..]),
+            ]
+        };
+        const L: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        const V: &[u8] = b"AEIOUX";
+        const D: &[u8] = b"0123456789";
+        const DATE_Y: &[u8] = b"0019";
+        const C: &[u8] = b"BCDFGHJKLMNPQRSTVWXYZ";
+        let parts = (
+            (pos(L), pos(V), pos(L), pos(L)),
+            (
+                pos(DATE_Y),
+                pos(D),
+                pos(b"01"),
+                pos(D),
+                pos(b"0123"),
+                pos(D),
+            ),
+            (pos(b"HMX"), pos(b"DFNEMCJS"), pos(b"FCEST")),
+            (pos(C), pos(C), pos(C), pos(b"0AJKZ")),
+            (pos(D), any::<bool>()),
+        );
+        parts.prop_map(|(a, b, c, d, (last, fix))| {
+            let mut x = [
+                a.0, a.1, a.2, a.3, b.0, b.1, b.2, b.3, b.4, b.5, c.0, c.1, c.2, d.0, d.1, d.2,
+                d.3, last,
+            ];
+            if fix {
+                let mut f = [0u8; 17];
+                f.copy_from_slice(&x[..17]);
+                if let Some(cd) = check_digit_bytes(&f) {
+                    x[17] = b'0' + cd;
+                }
+            }
+            x
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_with_full_evaluation(
+            b in near_valid(),
+            today in proptest::option::of(0i64..800_000),
+            nonbinary in any::<bool>(),
+            strict in any::<bool>(),
+        ) {
+            let opts = ParseOptions {
+                today: today.and_then(Date::from_ordinal),
+                allow_nonbinary: nonbinary,
+                strict_differentiator: strict,
+            };
+            let fast = Curp::fast_path(&b, &opts);
+            let all = violations(&b, &opts);
+            proptest::prop_assert_eq!(fast.is_some(), all.is_empty(), "{:?}", all);
+        }
     }
 
     #[test]
