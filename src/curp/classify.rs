@@ -302,7 +302,7 @@ fn classify_impl(text: &str, opts: &ParseOptions, deny: Deny<'_>) -> Status {
     // Fast path: text that parses as given is already normalised (18
     // upper-case letters and digits) and is never a missing marker (those
     // all fail parsing), so only the deny-list remains to be consulted.
-    if let Ok(curp) = Curp::parse(text, opts) {
+    if let Some(curp) = Curp::parse_valid(text, opts) {
         return match deny.lookup_bytes(curp.as_bytes()) {
             Some(p) => Status::Placeholder(p),
             None => Status::Valid(curp),

@@ -586,6 +586,13 @@ impl Curp {
         Curp::parse_bytes(&bytes, opts)
     }
 
+    /// `Some` when `text` is exactly a valid CURP; like [`Curp::parse`] but
+    /// never builds the error, for callers with a fallback.
+    pub(crate) fn parse_valid(text: &str, opts: &ParseOptions) -> Option<Curp> {
+        let b: &[u8; 18] = text.as_bytes().try_into().ok()?;
+        Curp::fast_path(b, opts)
+    }
+
     /// Strict checks on exactly 18 bytes (see [`Curp::parse`]).
     pub(crate) fn parse_bytes(b: &[u8; 18], opts: &ParseOptions) -> Result<Curp, ParseError> {
         match Curp::fast_path(b, opts) {
