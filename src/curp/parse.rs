@@ -432,8 +432,12 @@ fn century(b17: u8) -> Option<u16> {
     }
 }
 
+/// Two ASCII digits as a number. Total: callers pass digits, and any other
+/// byte gives a meaningless value instead of an overflow.
 fn two_digits(a: u8, b: u8) -> u8 {
-    (a - b'0') * 10 + (b - b'0')
+    a.wrapping_sub(b'0')
+        .wrapping_mul(10)
+        .wrapping_add(b.wrapping_sub(b'0'))
 }
 
 /// Birth date from positions 5–10 and 17 (bytes already known to be digits
@@ -634,7 +638,7 @@ impl Curp {
         let sum = swar::dot(v_lo, WEIGHTS_LO_EVEN, WEIGHTS_LO_ODD)
             + swar::dot(v_hi, WEIGHTS_HI_EVEN, WEIGHTS_HI_ODD)
             + u32::from(VALUE[usize::from(b16)]) * 2;
-        if u32::from(b17 - b'0') != (10 - sum % 10) % 10 {
+        if u32::from(b17.wrapping_sub(b'0')) != (10 - sum % 10) % 10 {
             return None;
         }
         let birth = date_of(b)?;
