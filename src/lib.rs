@@ -6,7 +6,11 @@
 //! Module map (dependencies point one way, from top to bottom of this list
 //! only towards modules listed above them):
 //!
-//! - [`curp`]: parse, validate and derive CURPs (RENAPO rules).
+//! - [`curp`]: parse and validate CURPs reporting every broken rule
+//!   ([`curp::Curp::parse`]), triage registry cells ([`curp::classify`]:
+//!   valid / placeholder / invalid / missing), derive the root and probable
+//!   CURP from a person's data ([`curp::derive_root`]) and compare a CURP
+//!   with a registry row segment by segment ([`curp::consistency`]).
 //! - [`date`]: calendar dates (birth dates) without a clock.
 //! - [`name`]: Mexican name normalization (raw / ortho / match layers,
 //!   mojibake repair, particles, abbreviations) and field parsing.
