@@ -78,6 +78,13 @@ impl Key {
     }
 }
 
+impl Default for Key {
+    /// The empty key.
+    fn default() -> Key {
+        Key::EMPTY
+    }
+}
+
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Key({:?})", self.as_str())
@@ -90,8 +97,8 @@ impl fmt::Display for Key {
     }
 }
 
-/// The four MXF-1 keys of one token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The four MXF-1 keys of one token (all empty by default).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TokenKeys {
     /// The table of §4 as written.
     pub primary: Key,
@@ -237,7 +244,8 @@ fn key_of(s: &[u8], alt: bool) -> Key {
 /// then its consonant symbols in order, at most 4 symbols, no padding.
 pub fn coarse(key: &Key) -> Key {
     let mut out = Key::EMPTY;
-    for (i, b) in key.as_str().bytes().enumerate() {
+    let symbols = key.bytes.get(..key.len()).unwrap_or_default();
+    for (i, &b) in symbols.iter().enumerate() {
         if out.len() == 4 {
             break;
         }

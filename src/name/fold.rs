@@ -2,6 +2,7 @@
 //! the `match` alphabet) and N5 (punctuation) of spec `names.md` §2, done in
 //! one pass over the characters of a field.
 
+use super::tables;
 use super::Flags;
 
 /// A token found by [`tokenize`]: byte ranges into the ortho and match
@@ -10,6 +11,8 @@ use super::Flags;
 pub(crate) struct RawToken {
     pub(crate) ortho: (u32, u32),
     pub(crate) matchf: (u32, u32),
+    /// [`tables::classify`] of the match form.
+    pub(crate) class: u16,
 }
 
 /// The placeholder for an unknown letter in `ortho` and `match`.
@@ -269,6 +272,7 @@ impl TokenState {
             tokens.push(RawToken {
                 ortho: (self.o_start as u32, ortho.len() as u32),
                 matchf: (self.m_start as u32, matchf.len() as u32),
+                class: tables::classify(m),
             });
         } else {
             if ortho.len() > self.o_start {

@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::decode;
 use super::fold::{self, RawToken};
 use super::freq::{self, FrequencyTable};
-use super::tables::{self, Expansion};
+use super::tables::{self, class, Expansion};
 use super::{
     FieldKind, Flags, GivenSpan, NormalizedField, Options, ParseOrder, ParsedName, Span,
     SurnameSpan, TokenSpan, INITIAL, PARTICLE, PREFIX, SIGNIFICANT,
@@ -95,19 +95,17 @@ impl Scratch {
             flags.insert(Flags::PLACEHOLDER);
             return;
         }
-        while toks.len() >= 2 && tables::contains(tables::LEADING_TITLES, self.mi(toks, 0)) {
+        while toks.len() >= 2 && cls(toks, 0) & class::TITLE != 0 {
             toks.remove(0);
             flags.insert(Flags::TITLE_DROPPED);
         }
-        while toks.len() >= 2
-            && tables::contains(tables::TRAILING_MARKERS, self.mi(toks, toks.len() - 1))
-        {
+        while toks.len() >= 2 && cls(toks, toks.len() - 1) & class::TRAILING != 0 {
             toks.pop();
             flags.insert(Flags::TITLE_DROPPED);
         }
         let widow = (0..toks.len()).find(|&i| {
-            tables::contains(tables::WIDOW_MARKERS, self.mi(toks, i))
-                && self.mi(toks, i + 1) == "DE"
+            cls(toks, i) & class::WIDOW != 0
+                && cls(toks, i + 1) & class::DE != 0
                 && i + 2 < toks.len()
         });
         if let Some(i) = widow {
@@ -128,10 +126,11 @@ impl Scratch {
         if toks.is_empty() {
             return false;
         }
-        let listed = tables::NULL_PLACEHOLDERS.iter().any(|p| {
-            let mut words = p.split(' ');
-            toks.iter().all(|t| words.next() == Some(self.m(*t))) && words.next().is_none()
-        });
+        let listed = cls(toks, 0) & class::NULL_START != 0
+            && tables::NULL_PLACEHOLDERS.iter().any(|p| {
+                let mut words = p.split(' ');
+                toks.iter().all(|t| words.next() == Some(self.m(*t))) && words.next().is_none()
+            });
         if listed {
             return true;
         }
@@ -153,7 +152,15 @@ impl Scratch {
 
     /// N8 on the tokens of one part.
     fn expand(&mut self, toks: &mut [RawToken], table: &[Expansion], flags: &mut Flags) {
+        let bit = if std::ptr::eq(table, tables::GIVEN_ABBREVIATIONS) {
+            class::ABBR_GIVEN
+        } else {
+            class::ABBR_SURNAME
+        };
         for t in toks.iter_mut() {
+            if t.class & bit == 0 {
+                continue;
+            }
             if let Some((_, m, o)) = tables::expansion(table, self.m(*t)) {
                 *t = self.push_token(m, o);
                 flags.insert(Flags::ABBREVIATION_EXPANDED);
@@ -182,6 +189,7 @@ impl Scratch {
         RawToken {
             ortho: (os as u32, self.ortho.len() as u32),
             matchf: (ms as u32, self.matchf.len() as u32),
+            class: tables::classify(m),
         }
     }
 
@@ -207,11 +215,11 @@ impl Scratch {
     }
 
     fn is_particle(&self, toks: &[RawToken], i: usize) -> bool {
-        tables::is_surname_particle(self.mi(toks, i))
+        cls(toks, i) & class::SURNAME_PARTICLE != 0
     }
 
     fn is_joiner(&self, toks: &[RawToken], i: usize) -> bool {
-        tables::contains(tables::SURNAME_JOINERS, self.mi(toks, i))
+        cls(toks, i) & class::JOINER != 0
     }
 
     fn compound_at(&self, toks: &[RawToken], i: usize) -> Option<usize> {
@@ -569,10 +577,10 @@ impl Scratch {
                 let m = self.m(*t);
                 buf.push_str(m);
                 let mut kind = 0;
-                if tables::contains(tables::GIVEN_PREFIXES, m) {
+                if t.class & class::PREFIX != 0 {
                     kind |= PREFIX;
                 }
-                if tables::is_given_particle(m) {
+                if t.class & class::GIVEN_PARTICLE != 0 {
                     kind |= PARTICLE;
                 }
                 if m.len() == 1 {
@@ -641,6 +649,11 @@ impl Scratch {
             order,
         }
     }
+}
+
+/// The class bits of token `i` (0 past the end).
+fn cls(toks: &[RawToken], i: usize) -> u16 {
+    toks.get(i).map_or(0, |t| t.class)
 }
 
 /// The span of the `i`-th space-separated token of `field` in `buf`

@@ -24,15 +24,21 @@ pub(crate) const NULL_PLACEHOLDERS: &[&str] = &[
 ];
 
 /// N7: titles dropped when they are the first token of a field.
+// The spec's list; `classify` is the fast copy, tested against it.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const LEADING_TITLES: &[&str] = &[
     "SR", "SRA", "SRITA", "SRTA", "LIC", "ING", "DR", "DRA", "PROF", "PROFR", "PROFRA", "MTRO",
     "MTRA", "ARQ", "C",
 ];
 
 /// N7: markers dropped when they are the last token of a field.
+// The spec's list; `classify` is the fast copy, tested against it.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const TRAILING_MARKERS: &[&str] = &["JR", "II", "III"];
 
 /// N7: `VDA`/`VIUDA` followed by `DE` introduces a married surname.
+// The spec's list; `classify` is the fast copy, tested against it.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const WIDOW_MARKERS: &[&str] = &["VDA", "VIUDA"];
 
 /// An abbreviation and its expansion: `(token, match form, ortho form)`.
@@ -62,20 +68,28 @@ pub(crate) const SURNAME_ABBREVIATIONS: &[Expansion] = &[
 ];
 
 /// N10: surname particles (the CURP list). Sorted for binary search.
+// The spec's list; `classify` is the fast copy, tested against it.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const SURNAME_PARTICLES: &[&str] = &[
     "DA", "DAS", "DD", "DE", "DEL", "DER", "DI", "DIE", "EL", "LA", "LAS", "LE", "LES", "LOS",
     "MAC", "MC", "VAN", "VON", "Y",
 ];
 
 /// §1: particles inside given names (`MARIA DE LOS ANGELES`). Sorted.
+// The spec's list; `classify` is the fast copy, tested against it.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const GIVEN_PARTICLES: &[&str] = &["DE", "DEL", "LA", "LAS", "LOS", "Y"];
 
 /// §3: given-name prefixes skipped when looking for the significant name.
+// The spec's list; `classify` is the fast copy, tested against it.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const GIVEN_PREFIXES: &[&str] = &["JOSE", "MARIA"];
 
 /// §2 N10 / §3: words that start a two-word surname but are not particles
 /// (`SAN JUAN`, `SANTA ANA`): grouped with the next token when surnames are
 /// re-parsed from one string.
+// The spec's list; `classify` is the fast copy, tested against it.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const SURNAME_JOINERS: &[&str] = &["SAN", "SANTA", "SANTO"];
 
 /// §3: multi-word surnames without a leading particle, recognised as one
@@ -99,16 +113,45 @@ pub(crate) const COMPOUND_SURNAMES: &[&[&str]] = &[
     &["VAZQUEZ", "DE", "MERCADO"],
 ];
 
-pub(crate) fn contains(list: &[&str], token: &str) -> bool {
-    list.contains(&token)
+/// Token classes: which lists a token is on, computed once per token.
+pub(crate) mod class {
+    pub(crate) const TITLE: u16 = 1;
+    pub(crate) const TRAILING: u16 = 1 << 1;
+    pub(crate) const WIDOW: u16 = 1 << 2;
+    pub(crate) const DE: u16 = 1 << 3;
+    pub(crate) const SURNAME_PARTICLE: u16 = 1 << 4;
+    pub(crate) const GIVEN_PARTICLE: u16 = 1 << 5;
+    pub(crate) const PREFIX: u16 = 1 << 6;
+    pub(crate) const JOINER: u16 = 1 << 7;
+    /// Starts a null placeholder phrase.
+    pub(crate) const NULL_START: u16 = 1 << 8;
+    pub(crate) const ABBR_GIVEN: u16 = 1 << 9;
+    pub(crate) const ABBR_SURNAME: u16 = 1 << 10;
 }
 
-pub(crate) fn is_surname_particle(token: &str) -> bool {
-    SURNAME_PARTICLES.binary_search(&token).is_ok()
-}
-
-pub(crate) fn is_given_particle(token: &str) -> bool {
-    GIVEN_PARTICLES.binary_search(&token).is_ok()
+/// The classes of one `match` token (0 for most tokens). Must agree with
+/// the lists above (unit-tested).
+pub(crate) fn classify(token: &str) -> u16 {
+    use class::*;
+    const P: u16 = SURNAME_PARTICLE | GIVEN_PARTICLE;
+    match token {
+        "SR" | "SRA" | "SRITA" | "SRTA" | "LIC" | "ING" | "DR" | "DRA" | "PROF" | "PROFR"
+        | "PROFRA" | "MTRO" | "MTRA" | "ARQ" => TITLE,
+        "C" => TITLE,
+        "JR" | "II" | "III" => TRAILING,
+        "VDA" | "VIUDA" => WIDOW,
+        "DE" => DE | P,
+        "DEL" | "LA" | "LAS" | "LOS" | "Y" => P,
+        "DA" | "DAS" | "DD" | "DER" | "DI" | "DIE" | "EL" | "LE" | "LES" | "MAC" | "MC" | "VAN"
+        | "VON" => SURNAME_PARTICLE,
+        "JOSE" | "MARIA" => PREFIX,
+        "SAN" | "SANTA" | "SANTO" => JOINER,
+        "X" | "XX" | "XXX" | "NA" | "N" | "NULL" | "NINGUNO" | "NO" | "SIN" | "S" | "SN" | "SE"
+        | "DESCONOCIDO" => NULL_START,
+        "MA" | "GPE" | "FCO" | "FCA" | "GMO" | "STGO" => ABBR_GIVEN,
+        "HDZ" | "GLZ" | "GZZ" | "MTZ" | "RDZ" | "FDZ" | "GTZ" | "SNCHZ" => ABBR_SURNAME,
+        _ => 0,
+    }
 }
 
 pub(crate) fn expansion(table: &[Expansion], token: &str) -> Option<Expansion> {
@@ -177,10 +220,45 @@ mod tests {
 
     #[test]
     fn san_is_not_a_particle() {
-        assert!(!is_surname_particle("SAN"));
-        assert!(!is_surname_particle("SANTA"));
-        assert!(is_surname_particle("DE"));
-        assert!(is_surname_particle("MC"));
-        assert!(!is_given_particle("EL"));
+        let particle = |t| classify(t) & class::SURNAME_PARTICLE != 0;
+        assert!(!particle("SAN"));
+        assert!(!particle("SANTA"));
+        assert!(particle("DE"));
+        assert!(particle("MC"));
+        assert_eq!(classify("EL") & class::GIVEN_PARTICLE, 0);
+    }
+
+    /// `classify` is a fast copy of the lists: check it both ways.
+    #[test]
+    fn classes_agree_with_lists() {
+        use class::*;
+        let lists: [(&[&str], u16); 7] = [
+            (LEADING_TITLES, TITLE),
+            (TRAILING_MARKERS, TRAILING),
+            (WIDOW_MARKERS, WIDOW),
+            (SURNAME_PARTICLES, SURNAME_PARTICLE),
+            (GIVEN_PARTICLES, GIVEN_PARTICLE),
+            (GIVEN_PREFIXES, PREFIX),
+            (SURNAME_JOINERS, JOINER),
+        ];
+        let starts: Vec<&str> = NULL_PLACEHOLDERS
+            .iter()
+            .map(|p| p.split(' ').next().unwrap())
+            .collect();
+        let given: Vec<&str> = GIVEN_ABBREVIATIONS.iter().map(|e| e.0).collect();
+        let surname: Vec<&str> = SURNAME_ABBREVIATIONS.iter().map(|e| e.0).collect();
+        let mut all: Vec<(&[&str], u16)> = lists.to_vec();
+        all.push((&starts, NULL_START));
+        all.push((&given, ABBR_GIVEN));
+        all.push((&surname, ABBR_SURNAME));
+        let mut words: Vec<&str> = all.iter().flat_map(|(l, _)| l.iter().copied()).collect();
+        words.push("DE");
+        words.push("LOPEZ");
+        for w in words {
+            for (list, bit) in &all {
+                assert_eq!(classify(w) & bit != 0, list.contains(&w), "{w} bit {bit}");
+            }
+            assert_eq!(classify(w) & DE != 0, w == "DE");
+        }
     }
 }

@@ -39,14 +39,16 @@ pub fn compare_given(a: Option<GivenName<'_>>, b: Option<GivenName<'_>>) -> Give
     if nickname_match(nicknames(), side(&a), side(&b)) {
         return GivenLevel::Nickname;
     }
-    if phonetic_prefix(&a, &b) {
+    let (ka, kb) = (SigKeys::new(&a), SigKeys::new(&b));
+    let (ka, kb) = (ka.as_slice(), kb.as_slice());
+    if phonetic_prefix(ka, kb) {
         return GivenLevel::Phonetic;
     }
     let jw = jaro_winkler(sa, sb).value();
     if jw >= GIVEN_CLOSE_JW || (letters(sa) >= 5 && letters(sb) >= 5 && osa(sa, sb) <= 1) {
         return GivenLevel::Close;
     }
-    if subset(&a, &b) {
+    if subset(ka, kb) {
         return GivenLevel::Subset;
     }
     if initials_match(&a, &b) || initials_match(&b, &a) {
@@ -72,36 +74,66 @@ fn letters(s: &str) -> usize {
     s.bytes().filter(|&b| b != b' ').count()
 }
 
-fn tokens_agree(x: &str, y: &str) -> bool {
-    x == y || phonetic::agree(x, y)
+/// Up to this many significant tokens per side keep their MXF-1 keys
+/// inline; more spill to the heap.
+const INLINE_TOKENS: usize = 4;
+
+/// The significant tokens of one side with their MXF-1 keys, computed once
+/// per comparison. Lives on the stack for one call: the size difference
+/// between variants is the point (no allocation in the common case).
+#[allow(clippy::large_enum_variant)]
+enum SigKeys<'a> {
+    Inline([(&'a str, phonetic::TokenKeys); INLINE_TOKENS], usize),
+    Heap(Vec<(&'a str, phonetic::TokenKeys)>),
+}
+
+impl<'a> SigKeys<'a> {
+    fn new(g: &GivenName<'a>) -> SigKeys<'a> {
+        let mut arr = [("", phonetic::TokenKeys::default()); INLINE_TOKENS];
+        let mut n = 0;
+        for t in g.significant_tokens() {
+            match arr.get_mut(n) {
+                Some(slot) => *slot = (t.as_match(), phonetic::token_keys(t.as_match())),
+                None => {
+                    return SigKeys::Heap(
+                        g.significant_tokens()
+                            .map(|t| (t.as_match(), phonetic::token_keys(t.as_match())))
+                            .collect(),
+                    )
+                }
+            }
+            n += 1;
+        }
+        SigKeys::Inline(arr, n)
+    }
+
+    fn as_slice(&self) -> &[(&'a str, phonetic::TokenKeys)] {
+        match self {
+            SigKeys::Inline(arr, n) => arr.get(..*n).unwrap_or_default(),
+            SigKeys::Heap(v) => v,
+        }
+    }
+}
+
+fn tokens_agree(x: &(&str, phonetic::TokenKeys), y: &(&str, phonetic::TokenKeys)) -> bool {
+    x.0 == y.0 || x.1.agrees_with(&y.1)
 }
 
 /// `G_PHON`: the shorter side's significant tokens agree, in order, with
 /// the other side's first tokens.
-fn phonetic_prefix(a: &GivenName<'_>, b: &GivenName<'_>) -> bool {
-    let (na, nb) = (
-        a.significant_tokens().count(),
-        b.significant_tokens().count(),
-    );
-    let (short, long) = if na <= nb { (a, b) } else { (b, a) };
-    short
-        .significant_tokens()
-        .zip(long.significant_tokens())
-        .all(|(x, y)| tokens_agree(x.as_match(), y.as_match()))
+fn phonetic_prefix(a: &[(&str, phonetic::TokenKeys)], b: &[(&str, phonetic::TokenKeys)]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty() && short.iter().zip(long).all(|(x, y)| tokens_agree(x, y))
 }
 
 /// `G_SUBSET`: every significant token of the side with fewer is found
 /// (exactly or by MXF-1) among the other's.
-fn subset(a: &GivenName<'_>, b: &GivenName<'_>) -> bool {
-    let (na, nb) = (
-        a.significant_tokens().count(),
-        b.significant_tokens().count(),
-    );
-    let (short, long) = if na <= nb { (a, b) } else { (b, a) };
-    short.significant_tokens().all(|x| {
-        long.significant_tokens()
-            .any(|y| tokens_agree(x.as_match(), y.as_match()))
-    })
+fn subset(a: &[(&str, phonetic::TokenKeys)], b: &[(&str, phonetic::TokenKeys)]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty()
+        && short
+            .iter()
+            .all(|x| long.iter().any(|y| tokens_agree(x, y)))
 }
 
 /// `G_INITIAL`: `init` has only initials, `other` does not, and the

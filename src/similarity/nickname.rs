@@ -38,6 +38,8 @@ impl Nickname {
 /// The nickname table, sorted by nickname (byte order).
 pub struct NicknameTable {
     entries: Vec<Nickname>,
+    /// `first[c]..first[c + 1]` are the entries starting with letter `c`.
+    first: [u16; 27],
 }
 
 impl fmt::Debug for NicknameTable {
@@ -75,15 +77,25 @@ impl NicknameTable {
             })
             .collect();
         entries.sort_by(|a, b| a.nickname.cmp(b.nickname));
-        NicknameTable { entries }
+        let mut first = [0u16; 27];
+        for (c, slot) in first.iter_mut().enumerate() {
+            let letter = b'A' + c as u8;
+            *slot = entries
+                .iter()
+                .position(|e| e.nickname.as_bytes().first().is_some_and(|&b| b >= letter))
+                .unwrap_or(entries.len()) as u16;
+        }
+        NicknameTable { entries, first }
     }
 
     /// The entry of `nickname` (a `match` token or string), if listed.
     pub fn get(&self, nickname: &str) -> Option<&Nickname> {
-        self.entries
-            .binary_search_by(|e| e.nickname.cmp(nickname))
-            .ok()
-            .and_then(|i| self.entries.get(i))
+        let c = usize::from(nickname.as_bytes().first()?.checked_sub(b'A')?);
+        let lo = usize::from(*self.first.get(c)?);
+        let hi = usize::from(*self.first.get(c + 1)?);
+        let bucket = self.entries.get(lo..hi)?;
+        let i = bucket.binary_search_by(|e| e.nickname.cmp(nickname)).ok()?;
+        bucket.get(i)
     }
 
     /// All entries, sorted by nickname.
