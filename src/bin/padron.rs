@@ -7,6 +7,8 @@
 mod common;
 #[path = "padron/curp.rs"]
 mod curp;
+#[path = "padron/key.rs"]
+mod key;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -24,12 +26,16 @@ enum Command {
     /// Validate, decode and derive CURPs.
     #[command(subcommand)]
     Curp(curp::CurpCommand),
+    /// Create keys and show their fingerprints.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Curp(c) => curp::run(c),
+        Command::Key(c) => key::run(c),
     };
     match result {
         Ok(code) => code,

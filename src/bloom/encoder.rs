@@ -3,8 +3,8 @@
 use std::fmt;
 
 use super::harden::{apply_permutation, blip, blip_threshold, keyed_permutation, xor_fold_words};
-use super::prf::positions;
-use super::qgram::{count_qgrams, for_each_qgram};
+use super::prf::{positions, GramTable, Reducer};
+use super::qgram::for_each_qgram;
 use super::schema::{output_bits, FieldKind, Hardening, SaltPart, Schema};
 use super::BloomError;
 use crate::curp::{Sex, State};
@@ -222,13 +222,62 @@ impl Plan {
     }
 }
 
+/// How one field's q-grams become positions in one filter.
+struct Positions {
+    key: Subkey,
+    reducer: Reducer,
+    /// Precomputed positions for unsalted filters (the common q-grams).
+    table: Option<GramTable>,
+}
+
+impl Positions {
+    fn new(key: Subkey, bits: u32, q: usize, no_table: bool) -> Positions {
+        let reducer = Reducer::new(bits);
+        let table = if no_table {
+            None
+        } else {
+            GramTable::build(key.bytes(), q, reducer)
+        };
+        Positions {
+            key,
+            reducer,
+            table,
+        }
+    }
+
+    /// Sets the `k` positions of every q-gram in `s` (with `salt`) in `base`.
+    fn set_all(&self, s: &mut Scratch, salt: &str, k: usize, base: &mut [u64]) {
+        let mut set = |p: usize| {
+            if let Some(w) = base.get_mut(p / 64) {
+                *w |= 1u64 << (p % 64);
+            }
+        };
+        let mut input = std::mem::take(&mut s.input);
+        for g in s.grams() {
+            match self.table.as_ref().and_then(|t| t.get(g, k)) {
+                Some(ps) => ps.iter().for_each(|&p| set(usize::from(p))),
+                None => positions(
+                    self.key.bytes(),
+                    salt.as_bytes(),
+                    g,
+                    k,
+                    self.reducer,
+                    &mut input,
+                    &mut set,
+                ),
+            }
+        }
+        s.input = input;
+    }
+}
+
 struct FieldPlan {
     kind: FieldKind,
     q: usize,
     pad: bool,
     record_bits: u32,
-    record_key: Subkey,
-    filter: Option<(Plan, Subkey, u32)>,
+    record: Positions,
+    filter: Option<(Plan, Positions, u32)>,
 }
 
 /// Encodes records of one schema under one key.
@@ -247,8 +296,23 @@ pub struct Encoder {
 struct Scratch {
     chars: Vec<char>,
     bytes: Vec<u8>,
+    /// The current value's distinct q-grams, concatenated; `ends` splits them.
+    grams: Vec<u8>,
+    ends: Vec<usize>,
+    input: Vec<u8>,
     base: Vec<u64>,
     tmp: Vec<u64>,
+}
+
+impl Scratch {
+    fn grams(&self) -> impl Iterator<Item = &[u8]> {
+        let mut start = 0;
+        self.ends.iter().map(move |&e| {
+            let g = self.grams.get(start..e).unwrap_or(&[]);
+            start = e;
+            g
+        })
+    }
 }
 
 impl Encoder {
@@ -265,7 +329,14 @@ impl Encoder {
         let mut fields = Vec::with_capacity(schema.fields.len());
         for f in &schema.fields {
             let group = f.group();
-            let record_key = key.derive(&Purpose::BloomRecordPositions { group })?;
+            let q = usize::from(f.q());
+            // Tables only for unsalted filters the field contributes to.
+            let record_pos = Positions::new(
+                key.derive(&Purpose::BloomRecordPositions { group })?,
+                schema.record.bits,
+                q,
+                schema.record.hardening.salt.is_some() || f.record_bits == 0,
+            );
             let filter = match &f.filter {
                 Some(ff) => Some((
                     Plan::new(
@@ -275,17 +346,22 @@ impl Encoder {
                         &ff.hardening,
                         &schema,
                     )?,
-                    key.derive(&Purpose::BloomFieldPositions { group })?,
+                    Positions::new(
+                        key.derive(&Purpose::BloomFieldPositions { group })?,
+                        ff.bits,
+                        q,
+                        ff.hardening.salt.is_some(),
+                    ),
                     ff.budget,
                 )),
                 None => None,
             };
             fields.push(FieldPlan {
                 kind: f.kind,
-                q: usize::from(f.q()),
+                q,
                 pad: f.pad,
                 record_bits: f.record_bits,
-                record_key,
+                record: record_pos,
                 filter,
             });
         }
@@ -374,38 +450,30 @@ impl Encoder {
                 }
                 continue;
             };
-            let n = count_qgrams(v, f.q, f.pad, &mut s.chars);
+            s.grams.clear();
+            s.ends.clear();
+            let (grams, ends) = (&mut s.grams, &mut s.ends);
+            let n = for_each_qgram(v, f.q, f.pad, &mut s.chars, &mut s.bytes, |g| {
+                grams.extend_from_slice(g);
+                ends.push(grams.len());
+            });
             let k_of = |budget: u32| ((budget as usize + n / 2) / n.max(1)).max(1);
             // Record filter.
             if let (Some(salt), true) = (record_salt, f.record_bits > 0) {
-                let k = k_of(f.record_bits);
-                let l = self.record.base_bits;
-                for_each_qgram(v, f.q, f.pad, &mut s.chars, &mut s.bytes, |g| {
-                    positions(f.record_key.bytes(), salt.as_bytes(), g, k, l, |p| {
-                        if let Some(w) = record_base.get_mut(p / 64) {
-                            *w |= 1u64 << (p % 64);
-                        }
-                    })
-                });
+                f.record
+                    .set_all(&mut s, salt, k_of(f.record_bits), &mut record_base);
             }
             // Per-field filter.
-            if let Some((plan, key, budget)) = &f.filter {
+            if let Some((plan, pos, budget)) = &f.filter {
                 let slot = self.layout.fields[i].slot;
-                s.base.clear();
-                s.base.resize(plan.base_bits as usize / 64, 0);
+                let mut base = std::mem::take(&mut s.base);
+                base.clear();
+                base.resize(plan.base_bits as usize / 64, 0);
                 match salt_of(plan) {
                     Ok(Some(salt)) => {
-                        let k = k_of(*budget);
-                        let base = &mut s.base;
-                        for_each_qgram(v, f.q, f.pad, &mut s.chars, &mut s.bytes, |g| {
-                            positions(key.bytes(), salt.as_bytes(), g, k, plan.base_bits, |p| {
-                                if let Some(w) = base.get_mut(p / 64) {
-                                    *w |= 1u64 << (p % 64);
-                                }
-                            })
-                        });
+                        pos.set_all(&mut s, salt, k_of(*budget), &mut base);
                         plan.finish(
-                            &mut s.base,
+                            &mut base,
                             &mut s.tmp,
                             &mut out[slot.offset..slot.offset + slot.words],
                         );
@@ -415,6 +483,7 @@ impl Encoder {
                         out[slot.offset..slot.offset + slot.words].fill(0);
                     }
                 }
+                s.base = base;
             }
         }
         let r = self.layout.record;

@@ -51,11 +51,6 @@ pub(crate) fn for_each_qgram(
     grams.len()
 }
 
-/// Distinct q-gram count without producing them.
-pub(crate) fn count_qgrams(value: &str, q: usize, pad: bool, chars: &mut Vec<char>) -> usize {
-    for_each_qgram(value, q, pad, chars, &mut Vec::new(), |_| {})
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
