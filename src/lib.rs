@@ -10,6 +10,12 @@
 //! - [`date`]: calendar dates (birth dates) without a clock.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
+//! - [`rng`]: a portable seeded generator (xoshiro256\*\* seeded by
+//!   SplitMix64) for reproducible synthetic data and sampling.
+//! - [`synth`]: synthetic padrones with ground truth and recorded corruptions;
+//!   -> curp, rng.
+//! - [`eval`]: accuracy of linkage and deduplication against ground truth
+//!   (pairs, clusters, blocking, recall per corruption).
 //!
 //! Library modules never print, exit, read the environment or the clock:
 //! callers pass readers, dates and seeded RNGs, and receive values.
@@ -19,4 +25,7 @@
 
 pub mod curp;
 pub mod date;
+pub mod eval;
 pub mod io;
+pub mod rng;
+pub mod synth;

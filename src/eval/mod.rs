@@ -1,0 +1,1 @@
+//! Accuracy evaluation (work in progress).

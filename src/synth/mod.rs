@@ -1,0 +1,1 @@
+//! Synthetic padrones (work in progress).
