@@ -378,7 +378,10 @@ mod tests {
         let w = WeightedIndex::new(&[1, 0, 3]).unwrap();
         assert_eq!(w.total(), 4);
         assert_eq!(w.len(), 3);
-        assert_eq!((w.weight(0), w.weight(1), w.weight(2), w.weight(3)), (1, 0, 3, 0));
+        assert_eq!(
+            (w.weight(0), w.weight(1), w.weight(2), w.weight(3)),
+            (1, 0, 3, 0)
+        );
         let mut r = Rng::seed_from_u64(11);
         let mut counts = [0u32; 3];
         for _ in 0..40_000 {
