@@ -41,6 +41,7 @@ pub use corrupt::{CorruptionRates, CorruptionStats, DateFormat, Fields, Tag, Tag
 pub use population::{Person, Residence};
 pub use tables::{NAMES_FREQ_NOTE, TAIL_NOTE};
 
+use crate::curp;
 use crate::date::Date;
 use crate::rng::Rng;
 use population::{draw_person, start_date, Geography};
@@ -466,6 +467,28 @@ fn residence_keys(r: &Residence) -> (String, String, String) {
     )
 }
 
+/// Gives each person the position-17 value RENAPO would: the first person
+/// with a root gets `0` (born before 2000) or `A`, later ones `1`, `2`… or
+/// `B`, `C`… (in person-id order; at most 10 per root, then the last value
+/// repeats).
+fn assign_differentiators(persons: &mut [Person]) {
+    // Lookups only; nothing is iterated, so the map's order never matters.
+    let mut seen: std::collections::HashMap<[u8; 16], u8> = std::collections::HashMap::new();
+    for p in persons.iter_mut() {
+        let root = curp::derive_root(&p.person_data());
+        let n = seen.entry(*root.as_bytes()).or_insert(0);
+        let rank = (*n).min(9);
+        *n = n.saturating_add(1);
+        if rank == 0 {
+            continue;
+        }
+        let base = if p.birth_date.year() < 2000 { b'0' } else { b'A' };
+        if let Some(c) = curp::with_differentiator(&root, char::from(base + rank)) {
+            p.curp = c;
+        }
+    }
+}
+
 /// Generates the population and the padrones.
 pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
     cfg.validate()?;
@@ -493,11 +516,13 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
                 p.sex = model.sex;
                 p.birth_date = model.birth_date;
                 p.birth_state = model.birth_state;
+                p.curp = model.curp;
                 p.homonym_of = Some(model.homonym_of.unwrap_or(model.id));
             }
         }
         persons.push(p);
     }
+    assign_differentiators(&mut persons);
 
     // 2. Entries per padrón: (person index, serial) in person order.
     let mut entries: Vec<Vec<u32>> = vec![Vec::new(); k];
@@ -564,7 +589,7 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
                 continue;
             };
             let mut rng = Rng::stream(cfg.seed, DOMAIN_RECORD, ((j as u64) << 40) | pos as u64);
-            let (fields, tags) = corrupt::corrupt(person, None, &env, &mut rng, &mut stats);
+            let (fields, tags) = corrupt::corrupt(person, Some(person.curp.as_str()), &env, &mut rng, &mut stats);
             let amount_cents = match rng.below(20) {
                 0 => style.amount_cents / 2,
                 1 => style.amount_cents * 2,

@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::tables::Tables;
 use super::PopulationConfig;
-use crate::curp::{Sex, State};
+use crate::curp::{Curp, Sex, State};
 use crate::date::Date;
 use crate::rng::{Rng, WeightedIndex};
 
@@ -89,6 +89,10 @@ pub struct Person {
     /// When this person was generated as a homonym (same name, birth date,
     /// sex and state, so the same CURP root), the id of the earlier person.
     pub homonym_of: Option<u32>,
+    /// The person's CURP: the root derived by the `curp` module and the
+    /// differentiator RENAPO would give (`0`/`A` for the first person with
+    /// that root, then `1`, `2`… or `B`, `C`…), with its check digit.
+    pub curp: Curp,
 }
 
 impl fmt::Debug for Person {
@@ -194,6 +198,14 @@ pub(crate) fn draw_person(
     } else {
         tables.surname(rng).to_owned()
     };
+    let curp = crate::curp::derive_probable(&crate::curp::PersonData {
+        given_names: &given_names,
+        first_surname: &first_surname,
+        second_surname: &second_surname,
+        birth_date,
+        sex,
+        state: birth_state,
+    });
     Person {
         id,
         given_names,
@@ -204,6 +216,21 @@ pub(crate) fn draw_person(
         birth_state,
         residence,
         homonym_of: None,
+        curp,
+    }
+}
+
+impl Person {
+    /// The data the CURP is built from, for the `curp` module.
+    pub fn person_data(&self) -> crate::curp::PersonData<'_> {
+        crate::curp::PersonData {
+            given_names: &self.given_names,
+            first_surname: &self.first_surname,
+            second_surname: &self.second_surname,
+            birth_date: self.birth_date,
+            sex: self.sex,
+            state: self.birth_state,
+        }
     }
 }
 
