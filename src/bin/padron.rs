@@ -1,2 +1,45 @@
-//! The `padron` command-line tool.
-fn main() {}
+//! The `padron` command-line tool: a thin layer over the `padron` library.
+//!
+//! Exit codes: 0 success, 1 when a `check` found problems, 2 on usage or I/O
+//! errors.
+
+mod common;
+mod curp;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Privacy-preserving record linkage of Mexican social-program padrones.
+#[derive(Parser, Debug)]
+#[command(name = "padron", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate, decode and derive CURPs.
+    #[command(subcommand)]
+    Curp(curp::CurpCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Curp(c) => curp::run(c),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`padron … | head`) is not an error.
+            if let Some(io) = e.root_cause().downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("padron: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
