@@ -160,7 +160,10 @@ fn dedupe_blocking() {
     let b = dedupe_report().blocking.unwrap();
     // Candidates (r1,r2), (r1,r3), (r6,r7) true, (r5,r6) not: 3 of 5 true
     // pairs; possible pairs C(7,2) = 21.
-    assert_eq!((b.candidate_pairs, b.true_pairs_found, b.possible_pairs), (4, 3, 21));
+    assert_eq!(
+        (b.candidate_pairs, b.true_pairs_found, b.possible_pairs),
+        (4, 3, 21)
+    );
     close(b.pair_completeness, 0.6);
     close(b.reduction_ratio, 1.0 - 4.0 / 21.0);
     close(b.pair_quality, 0.75);
@@ -243,9 +246,11 @@ fn reader_errors_name_row_and_column_not_values() {
         }
     ));
     let e = read_truth(&b"record_id,padron,person_id\nSECRET1,1,\n"[..]).unwrap_err();
-    assert_eq!(e.to_string(), "truth file, row 1: column person_id is empty");
-    let e = read_truth(&b"record_id,padron,person_id\nSECRET1,1,a\nSECRET1,2,b\n"[..])
-        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "truth file, row 1: column person_id is empty"
+    );
+    let e = read_truth(&b"record_id,padron,person_id\nSECRET1,1,a\nSECRET1,2,b\n"[..]).unwrap_err();
     assert_eq!(e.to_string(), "truth file, row 2: record id already seen");
     assert!(!format!("{e:?}").contains("SECRET"));
     let e = read_pairs(&b"a,b\nx,y\n"[..], "matches").unwrap_err();

@@ -3,8 +3,16 @@
 //! Exit codes: 0 success, 1 when a `check` found problems, 2 on usage or I/O
 //! errors.
 
+// The crate root is src/bin/padron.rs, so its modules would be looked up in
+// src/bin/; they live in src/bin/padron/.
+#[path = "padron/common.rs"]
 mod common;
+#[path = "padron/curp.rs"]
 mod curp;
+#[path = "padron/eval.rs"]
+mod eval;
+#[path = "padron/synth.rs"]
+mod synth;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -22,12 +30,18 @@ enum Command {
     /// Validate, decode and derive CURPs.
     #[command(subcommand)]
     Curp(curp::CurpCommand),
+    /// Generate synthetic padrones with ground truth.
+    Synth(synth::SynthArgs),
+    /// Accuracy of matches against ground truth.
+    Eval(eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Curp(c) => curp::run(c),
+        Command::Synth(a) => synth::run(a),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(code) => code,

@@ -164,7 +164,12 @@ impl Truth {
 
     /// Adds a record. Fails on a repeated record id (`row` in the error is
     /// the record's 1-based position).
-    pub fn push(&mut self, record_id: &str, padron: &str, person_id: &str) -> Result<(), EvalError> {
+    pub fn push(
+        &mut self,
+        record_id: &str,
+        padron: &str,
+        person_id: &str,
+    ) -> Result<(), EvalError> {
         let n = self.entity.len() as u32;
         if self.index.contains_key(record_id) {
             return Err(EvalError::DuplicateRecord {
@@ -763,7 +768,11 @@ fn recall_by_tag(t: &Truth, mode: Mode, matches: &[(u32, u32)], c: &Corruptions)
             let n = total.get(i).copied().unwrap_or(0);
             let f = hit.get(i).copied().unwrap_or(0);
             TagRecall {
-                tag: c.names.get(i).cloned().unwrap_or_else(|| "(none)".to_owned()),
+                tag: c
+                    .names
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| "(none)".to_owned()),
                 true_pairs: n,
                 found: f,
                 recall: ratio(f, n),

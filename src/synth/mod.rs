@@ -482,7 +482,11 @@ fn assign_differentiators(persons: &mut [Person]) {
         if rank == 0 {
             continue;
         }
-        let base = if p.birth_date.year() < 2000 { b'0' } else { b'A' };
+        let base = if p.birth_date.year() < 2000 {
+            b'0'
+        } else {
+            b'A'
+        };
         if let Some(c) = curp::with_differentiator(&root, char::from(base + rank)) {
             p.curp = c;
         }
@@ -589,7 +593,13 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
                 continue;
             };
             let mut rng = Rng::stream(cfg.seed, DOMAIN_RECORD, ((j as u64) << 40) | pos as u64);
-            let (fields, tags) = corrupt::corrupt(person, Some(person.curp.as_str()), &env, &mut rng, &mut stats);
+            let (fields, tags) = corrupt::corrupt(
+                person,
+                Some(person.curp.as_str()),
+                &env,
+                &mut rng,
+                &mut stats,
+            );
             let amount_cents = match rng.below(20) {
                 0 => style.amount_cents / 2,
                 1 => style.amount_cents * 2,
