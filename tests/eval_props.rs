@@ -13,7 +13,10 @@ fn truth(assign: &[(u8, u8)]) -> Truth {
     t
 }
 
-fn arb_case() -> impl Strategy<Value = (Vec<(u8, u8)>, Vec<(usize, usize)>)> {
+/// (padrón, person) per record, and pairs of record indices.
+type Case = (Vec<(u8, u8)>, Vec<(usize, usize)>);
+
+fn arb_case() -> impl Strategy<Value = Case> {
     prop::collection::vec((0u8..3, 0u8..6), 1..25).prop_flat_map(|assign| {
         let n = assign.len();
         let pairs = prop::collection::vec((0..n, 0..n), 0..40);

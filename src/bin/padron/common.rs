@@ -58,7 +58,8 @@ impl ReadArgs {
     /// Opens `path` (`-` for standard input) as a padrón.
     pub fn open(&self, path: &Path) -> Result<PadronReader<Box<dyn Read>>> {
         let input = open_input(path)?;
-        PadronReader::new(input, self.options()?).with_context(|| format!("reading {}", path.display()))
+        PadronReader::new(input, self.options()?)
+            .with_context(|| format!("reading {}", path.display()))
     }
 }
 
@@ -75,7 +76,10 @@ pub fn open_input(path: &Path) -> Result<Box<dyn Read>> {
 /// `None` or `-` is standard output.
 pub fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
     match path {
-        None => Ok(Box::new(BufWriter::with_capacity(256 * 1024, io::stdout().lock()))),
+        None => Ok(Box::new(BufWriter::with_capacity(
+            256 * 1024,
+            io::stdout().lock(),
+        ))),
         Some(p) if p.as_os_str() == "-" => Ok(Box::new(BufWriter::new(io::stdout().lock()))),
         Some(p) => {
             let f = File::create(p).with_context(|| format!("cannot create {}", p.display()))?;
@@ -105,14 +109,24 @@ impl Rejects {
             }
             None => None,
         };
-        Ok(Rejects { file, shown: 0, total: 0, label: label.to_string() })
+        Ok(Rejects {
+            file,
+            shown: 0,
+            total: 0,
+            label: label.to_string(),
+        })
     }
 
     pub fn push(&mut self, r: &Reject) -> Result<()> {
         self.total += 1;
         if let Some(w) = &mut self.file {
             let col = r.reason.column().map(Column::name).unwrap_or("");
-            w.write_record([r.row.to_string(), r.line.to_string(), col.to_string(), r.reason.to_string()])?;
+            w.write_record([
+                r.row.to_string(),
+                r.line.to_string(),
+                col.to_string(),
+                r.reason.to_string(),
+            ])?;
         } else if self.shown < SHOWN_REJECTS {
             self.shown += 1;
             eprintln!("{}: rejected {r}", self.label);
@@ -146,15 +160,27 @@ pub struct Progress {
 impl Progress {
     pub fn new(label: &'static str) -> Self {
         let now = Instant::now();
-        Progress { enabled: io::stderr().is_terminal(), label, start: now, last: now, count: 0 }
+        Progress {
+            enabled: io::stderr().is_terminal(),
+            label,
+            start: now,
+            last: now,
+            count: 0,
+        }
     }
 
     pub fn tick(&mut self) {
         self.count += 1;
-        if self.enabled && self.count % 4096 == 0 && self.last.elapsed() > Duration::from_millis(500) {
+        if self.enabled
+            && self.count % 4096 == 0
+            && self.last.elapsed() > Duration::from_millis(500)
+        {
             self.last = Instant::now();
             let rate = self.count as f64 / self.start.elapsed().as_secs_f64().max(1e-9);
-            eprint!("\r{}: {} rows ({:.0} rows/s)   ", self.label, self.count, rate);
+            eprint!(
+                "\r{}: {} rows ({:.0} rows/s)   ",
+                self.label, self.count, rate
+            );
         }
     }
 

@@ -82,13 +82,19 @@ pub fn today_utc() -> Date {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let epoch = Date::new(1970, 1, 1).map_or(0, Date::ordinal);
-    Date::from_ordinal(epoch + (secs / 86_400) as i64).unwrap_or_else(|| Date::new(1970, 1, 1).expect("valid date"))
+    Date::from_ordinal(epoch + (secs / 86_400) as i64)
+        .unwrap_or_else(|| Date::new(1970, 1, 1).expect("valid date"))
 }
 
 pub fn run(cmd: CurpCommand) -> Result<ExitCode> {
     match cmd {
         CurpCommand::Check { curps, rules } => check(&curps, &rules.options()?),
-        CurpCommand::Validate { file, output, read, rules } => validate(&file, output, &read, &rules.options()?),
+        CurpCommand::Validate {
+            file,
+            output,
+            read,
+            rules,
+        } => validate(&file, output, &read, &rules.options()?),
         CurpCommand::Derive { file, output, read } => derive(&file, output, &read),
     }
 }
@@ -138,11 +144,19 @@ fn check(curps: &[String], opts: &ParseOptions) -> Result<ExitCode> {
             }
         }
         if !normalized.changes.is_empty() {
-            let changes: Vec<String> = normalized.changes.iter().map(|c| format!("{c:?}").to_lowercase()).collect();
+            let changes: Vec<String> = normalized
+                .changes
+                .iter()
+                .map(|c| format!("{c:?}").to_lowercase())
+                .collect();
             println!("  input normalised: {}", changes.join(", "));
         }
     }
-    Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn fields(row: &Row) -> RecordFields<'_> {
@@ -163,7 +177,12 @@ struct Summary {
     consistency: BTreeMap<String, u64>,
 }
 
-fn validate(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs, opts: &ParseOptions) -> Result<ExitCode> {
+fn validate(
+    file: &std::path::Path,
+    output: Option<PathBuf>,
+    read: &ReadArgs,
+    opts: &ParseOptions,
+) -> Result<ExitCode> {
     let mut reader = read.open(file)?;
     let has_names = reader.has(Column::Nombre) && reader.has(Column::PrimerApellido);
     let mut out = csv::Writer::from_writer(open_output(output.as_deref())?);
@@ -185,7 +204,11 @@ fn validate(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs, op
         let shown = curp::normalize_input(raw).value;
         let (status, errors, consistency) = match curp::classify(raw, opts) {
             Status::Valid(c) => {
-                let cons = if has_names || row.birth_date.is_some() || row.sex.is_some() || row.birth_state.is_some() {
+                let cons = if has_names
+                    || row.birth_date.is_some()
+                    || row.sex.is_some()
+                    || row.birth_state.is_some()
+                {
                     match curp::consistency(&c, &fields(&row)) {
                         Consistency::Ok => "ok".to_string(),
                         Consistency::Mismatch(segs) => {
@@ -201,7 +224,8 @@ fn validate(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs, op
             }
             Status::Placeholder(_) => ("placeholder", String::new(), String::new()),
             Status::Invalid(e) => {
-                let names: Vec<&'static str> = e.violations().iter().map(|v| v.rule.name()).collect();
+                let names: Vec<&'static str> =
+                    e.violations().iter().map(|v| v.rule.name()).collect();
                 let mut unique = names.clone();
                 unique.dedup();
                 for n in &unique {
@@ -217,11 +241,20 @@ fn validate(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs, op
             *summary.consistency.entry(key).or_default() += 1;
             if let Some(segs) = consistency.strip_prefix("mismatch:") {
                 for s in segs.split(';') {
-                    *summary.consistency.entry(format!("mismatch {s}")).or_default() += 1;
+                    *summary
+                        .consistency
+                        .entry(format!("mismatch {s}"))
+                        .or_default() += 1;
                 }
             }
         }
-        out.write_record([row.record_id.as_str(), shown.as_str(), status, errors.as_str(), consistency.as_str()])?;
+        out.write_record([
+            row.record_id.as_str(),
+            shown.as_str(),
+            status,
+            errors.as_str(),
+            consistency.as_str(),
+        ])?;
     }
     out.flush()?;
     progress.finish();
@@ -266,8 +299,17 @@ fn derive(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs) -> R
             (Column::Sexo, row.sex.is_some()),
             (Column::EntidadNacimiento, row.birth_state.is_some()),
         ];
-        let missing: Vec<_> = need.iter().filter(|(_, ok)| !ok).map(|(c, _)| c.name()).collect();
-        let (root, probable) = match (row.get(Column::Nombre), row.birth_date, row.sex, row.birth_state) {
+        let missing: Vec<_> = need
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(c, _)| c.name())
+            .collect();
+        let (root, probable) = match (
+            row.get(Column::Nombre),
+            row.birth_date,
+            row.sex,
+            row.birth_state,
+        ) {
             (Some(given), Some(birth_date), Some(sex), Some(state)) => {
                 let p = PersonData {
                     given_names: given,
@@ -278,7 +320,10 @@ fn derive(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs) -> R
                     state,
                 };
                 derived += 1;
-                (curp::derive_root(&p).as_str().to_string(), curp::derive_probable(&p).as_str().to_string())
+                (
+                    curp::derive_root(&p).as_str().to_string(),
+                    curp::derive_probable(&p).as_str().to_string(),
+                )
             }
             _ => {
                 for m in missing {
