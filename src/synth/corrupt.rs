@@ -172,11 +172,13 @@ pub struct CorruptionRates {
     pub second_surname_missing: f64,
     /// Surnames swapped, of records with a second surname.
     pub surnames_swapped: f64,
-    /// One spelling-by-ear change, of records with an applicable letter.
+    /// One spelling-by-ear change, of records (a name without any applicable
+    /// letter stays unchanged).
     pub spelling_by_ear: f64,
     /// One keyboard typo, of records.
     pub keyboard_typo: f64,
-    /// One OCR-like confusion, of records with an applicable letter.
+    /// One OCR-like confusion, of records (a name without any applicable
+    /// letter stays unchanged).
     pub ocr_confusion: f64,
     /// Accents dropped in one field, of records of accent-keeping padrones
     /// with an accented name.
@@ -450,7 +452,7 @@ pub(crate) fn corrupt(
     surname_changes(&mut c, &mut names, rates);
     letter_changes(&mut c, &mut names, rates);
     if !style.keep_accents {
-        for n in names.iter_mut() {
+        for n in names.iter_mut().filter(|n| has_accent(n)) {
             *n = strip_accents(n);
         }
     }
@@ -533,11 +535,18 @@ impl Ctx<'_> {
         ok: impl Fn(usize, &str) -> bool,
         f: impl Fn(&str, &mut Rng) -> String,
     ) {
-        let candidates: Vec<usize> = (0..3).filter(|&i| ok(i, &names[i])).collect();
-        if !self.eligible(tag, !candidates.is_empty(), rate) {
+        let mut candidates = [0usize; 3];
+        let mut n = 0;
+        for (i, name) in names.iter().enumerate() {
+            if ok(i, name) {
+                candidates[n] = i;
+                n += 1;
+            }
+        }
+        if !self.eligible(tag, n > 0, rate) {
             return;
         }
-        let Some(&i) = self.rng.choose(&candidates) else {
+        let Some(&i) = self.rng.choose(&candidates[..n]) else {
             return;
         };
         let new = f(&names[i], self.rng);
@@ -834,7 +843,9 @@ fn letter_changes(c: &mut Ctx<'_>, names: &mut [String; 3], rates: &CorruptionRa
         Tag::SpellingByEar,
         rates.spelling_by_ear,
         names,
-        |_, s| !by_ear_edits(&format!(" {s}")).is_empty(),
+        // Nearly every name has a candidate letter; the few that have none
+        // count as eligible and stay unchanged (and untagged).
+        |_, s| !s.is_empty(),
         |s, rng| {
             // A leading blank marks the start of the first word.
             let padded = format!(" {s}");
@@ -856,7 +867,7 @@ fn letter_changes(c: &mut Ctx<'_>, names: &mut [String; 3], rates: &CorruptionRa
         Tag::OcrConfusion,
         rates.ocr_confusion,
         names,
-        |_, s| !ocr_edits(s).is_empty(),
+        |_, s| !s.is_empty(),
         |s, rng| {
             let edits = ocr_edits(s);
             match rng.choose(&edits) {

@@ -245,14 +245,36 @@ fn birth_date(age: u8, as_of: Date, rng: &mut Rng) -> Date {
     // Born in (as_of - (age + 1) years, as_of - age years].
     let hi = anniversary(u16::from(age)).ordinal();
     let lo = anniversary(u16::from(age) + 1).ordinal() + 1;
-    Date::from_ordinal(rng.range_inclusive(lo, hi)).unwrap_or(as_of)
+    date_from_ordinal(rng.range_inclusive(lo, hi)).unwrap_or(as_of)
+}
+
+/// [`Date::from_ordinal`] for the years synth uses, without its year-by-year
+/// walk (the hot path of generation): estimate the year, correct it, then
+/// walk the months.
+fn date_from_ordinal(n: i64) -> Option<Date> {
+    // 146,097 days per 400 years; the estimate is off by at most one year.
+    let mut year = u16::try_from(n * 400 / 146_097 + 1).ok()?;
+    let jan1 = |y: u16| Date::new(y, 1, 1).map(Date::ordinal);
+    while jan1(year)? > n {
+        year -= 1;
+    }
+    while jan1(year.checked_add(1)?)? <= n {
+        year += 1;
+    }
+    let mut rest = n - jan1(year)?;
+    let mut month = 1u8;
+    while month < 12 && rest >= i64::from(crate::date::days_in_month(year, month)) {
+        rest -= i64::from(crate::date::days_in_month(year, month));
+        month += 1;
+    }
+    Date::new(year, month, u8::try_from(rest + 1).ok()?)
 }
 
 /// The program's start date for a record: between the later of the birth
 /// date and six years before `as_of`, and `as_of`.
 pub(crate) fn start_date(birth: Date, as_of: Date, rng: &mut Rng) -> Date {
     let lo = (as_of.ordinal() - 6 * 365).max(birth.ordinal());
-    Date::from_ordinal(rng.range_inclusive(lo, as_of.ordinal())).unwrap_or(as_of)
+    date_from_ordinal(rng.range_inclusive(lo, as_of.ordinal())).unwrap_or(as_of)
 }
 
 #[cfg(test)]
@@ -273,6 +295,16 @@ mod tests {
         // table is conservative (a few created in 2020–21 are left out).
         let total: u32 = MUNICIPALITIES.iter().map(|&m| u32::from(m)).sum();
         assert!((2_440..=2_475).contains(&total), "{total}");
+    }
+
+    #[test]
+    fn fast_ordinal_conversion_agrees_with_date() {
+        let lo = Date::new(1890, 1, 1).unwrap().ordinal();
+        let hi = Date::new(2110, 12, 31).unwrap().ordinal();
+        for n in lo..=hi {
+            assert_eq!(date_from_ordinal(n), Date::from_ordinal(n), "{n}");
+        }
+        assert_eq!(date_from_ordinal(0), Date::new(1, 1, 1));
     }
 
     #[test]
