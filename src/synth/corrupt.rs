@@ -14,8 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::population::{Geography, Person};
 use super::tables::Tables;
 use super::text::{
-    acute, base_letter, has_accent, is_front_vowel, is_vowel, significant_given, strip_accents,
-    title_case, to_match,
+    acute, base_letter, has_accent, is_front_vowel, is_vowel, strip_accents, title_case, to_match,
 };
 use super::SynthError;
 use crate::curp::Sex;
@@ -351,10 +350,44 @@ pub enum DateFormat {
 impl DateFormat {
     /// Writes a date in this format.
     pub fn format(self, d: Date) -> String {
+        let mut s = String::with_capacity(10);
         match self {
-            DateFormat::Iso => d.to_string(),
-            DateFormat::Dmy => format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()),
+            DateFormat::Iso => {
+                push_digits(&mut s, u64::from(d.year()), 4);
+                s.push('-');
+                push_digits(&mut s, u64::from(d.month()), 2);
+                s.push('-');
+                push_digits(&mut s, u64::from(d.day()), 2);
+            }
+            DateFormat::Dmy => {
+                push_digits(&mut s, u64::from(d.day()), 2);
+                s.push('/');
+                push_digits(&mut s, u64::from(d.month()), 2);
+                s.push('/');
+                push_digits(&mut s, u64::from(d.year()), 4);
+            }
         }
+        s
+    }
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits (faster
+/// than `format!` on the generation hot path).
+pub(crate) fn push_digits(s: &mut String, n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len() - width.min(buf.len()));
+    for &b in &buf[start..] {
+        s.push(char::from(b));
     }
 }
 
@@ -563,25 +596,21 @@ fn first_word(s: &str) -> &str {
 
 fn given_name_changes(c: &mut Ctx<'_>, given: &mut String, rates: &CorruptionRates, t: &Tables) {
     // Nickname: for the significant given name or the whole field (CHEMA).
-    let sig = to_match(significant_given(given));
-    let whole = to_match(given);
-    let mut nicks: Vec<&'static str> = t.nicknames_of(&sig).to_vec();
-    for n in t.nicknames_of(&whole) {
-        if !nicks.contains(n) {
-            nicks.push(n);
-        }
-    }
+    // The given name is still the person's clean one here.
+    let nicks = t.nicknames_for_given(given);
     if c.eligible(Tag::Nickname, !nicks.is_empty(), rates.nickname) {
-        if let Some(n) = c.rng.choose(&nicks) {
-            if *n != given.as_str() {
-                *given = (*n).to_owned();
-                c.applied(Tag::Nickname);
-            }
+        if let Some(n) = c.rng.choose(nicks) {
+            *given = (*n).to_owned();
+            c.applied(Tag::Nickname);
         }
     }
     let words = given.split(' ').count();
-    let first = strip_accents(first_word(given));
-    let prefix = words >= 2 && (first == "MARIA" || first == "JOSE");
+    let first = match first_word(given) {
+        "MARÍA" | "MARIA" => "MARIA",
+        "JOSÉ" | "JOSE" => "JOSE",
+        _ => "",
+    };
+    let prefix = words >= 2 && !first.is_empty();
     if c.eligible(Tag::GivenPrefixDropped, prefix, rates.given_prefix_dropped) {
         if let Some((_, rest)) = given.split_once(' ') {
             *given = rest.to_owned();
@@ -1118,6 +1147,16 @@ mod tests {
         assert!(key_neighbours('Ñ').contains(&'L'));
         assert!(key_neighbours('A').contains(&'Q'));
         assert!(super::super::text::is_accented('Ü'));
+    }
+
+    #[test]
+    fn digits() {
+        let mut s = String::new();
+        push_digits(&mut s, 7, 3);
+        push_digits(&mut s, 0, 1);
+        push_digits(&mut s, 12345, 2);
+        push_digits(&mut s, u64::MAX, 1);
+        assert_eq!(s, format!("007012345{}", u64::MAX));
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub use tables::{NAMES_FREQ_NOTE, TAIL_NOTE};
 use crate::curp;
 use crate::date::Date;
 use crate::rng::Rng;
+use corrupt::push_digits;
 use population::{draw_person, start_date, Geography};
 use tables::Tables;
 
@@ -409,7 +410,10 @@ impl Synth {
         for r in records {
             let f = &r.fields;
             let (ent, mun, loc) = residence_keys(&r.residence);
-            let monto = format!("{}.{:02}", r.amount_cents / 100, r.amount_cents % 100);
+            let mut monto = String::with_capacity(12);
+            push_digits(&mut monto, r.amount_cents / 100, 1);
+            monto.push('.');
+            push_digits(&mut monto, r.amount_cents % 100, 2);
             let alta = style.date_format.format(r.start_date);
             w.write_record([
                 r.record_id.as_str(),
@@ -438,8 +442,10 @@ impl Synth {
         let mut w = csv::WriterBuilder::new().from_writer(out);
         w.write_record(["record_id", "padron", "person_id"])?;
         for r in self.records() {
-            let k = (u32::from(r.padron) + 1).to_string();
-            let p = r.person_id.to_string();
+            let mut k = String::with_capacity(2);
+            push_digits(&mut k, u64::from(r.padron) + 1, 1);
+            let mut p = String::with_capacity(8);
+            push_digits(&mut p, u64::from(r.person_id), 1);
             w.write_record([r.record_id.as_str(), k.as_str(), p.as_str()])?;
         }
         w.flush()?;
@@ -460,10 +466,15 @@ impl Synth {
 }
 
 fn residence_keys(r: &Residence) -> (String, String, String) {
+    let key = |n: u64, w: usize| {
+        let mut s = String::with_capacity(w);
+        push_digits(&mut s, n, w);
+        s
+    };
     (
-        format!("{:02}", r.state.inegi().unwrap_or(0)),
-        format!("{:03}", r.municipio),
-        format!("{:04}", r.localidad),
+        key(u64::from(r.state.inegi().unwrap_or(0)), 2),
+        key(u64::from(r.municipio), 3),
+        key(u64::from(r.localidad), 4),
     )
 }
 
@@ -475,7 +486,9 @@ fn assign_differentiators(persons: &mut [Person]) {
     // Lookups only; nothing is iterated, so the map's order never matters.
     let mut seen: std::collections::HashMap<[u8; 16], u8> = std::collections::HashMap::new();
     for p in persons.iter_mut() {
-        let root = curp::derive_root(&p.person_data());
+        // The probable CURP was derived from the person's data: its root
+        // is derive_root(person_data) (checked in tests/synth_curp.rs).
+        let root = p.curp.to_root();
         let n = seen.entry(*root.as_bytes()).or_insert(0);
         let rank = (*n).min(9);
         *n = n.saturating_add(1);
@@ -491,6 +504,16 @@ fn assign_differentiators(persons: &mut [Person]) {
             p.curp = c;
         }
     }
+}
+
+/// `P{padrón}-{position:07}`, 1-based.
+fn record_id(padron: usize, pos: usize) -> String {
+    let mut s = String::with_capacity(12);
+    s.push('P');
+    push_digits(&mut s, padron as u64 + 1, 1);
+    s.push('-');
+    push_digits(&mut s, pos as u64 + 1, 7);
+    s
 }
 
 /// Generates the population and the padrones.
@@ -606,7 +629,7 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
                 _ => style.amount_cents,
             };
             records.push(Record {
-                record_id: format!("P{}-{:07}", j + 1, pos + 1),
+                record_id: record_id(j, pos),
                 padron: j as u16,
                 person_id: person.id,
                 fields,

@@ -9,8 +9,9 @@
 //! exactly its reserved share. All weights are integers, so sampling is the
 //! same on every platform.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::text::{significant_given, to_match};
 use super::SynthError;
 use crate::curp::Sex;
 use crate::rng::{Rng, WeightedIndex};
@@ -144,8 +145,9 @@ pub(crate) struct Tables {
     surnames: Sampler,
     men: GivenSamplers,
     women: GivenSamplers,
-    /// Canonical (match alphabet) → nicknames, from nicknames_mx.tsv.
-    nicknames: BTreeMap<&'static str, Vec<&'static str>>,
+    /// Given-name field of the tables → nicknames that can replace it (for
+    /// its significant name or the whole field). Lookups only.
+    given_nicknames: HashMap<&'static str, Vec<&'static str>>,
 }
 
 fn parse_count(s: &str, what: &'static str) -> Result<u64, SynthError> {
@@ -241,12 +243,43 @@ impl Tables {
                 nicknames.entry(c).or_default().push(nick);
             }
         }
+        let mut given_nicknames: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        let all_given = adults
+            .iter()
+            .chain(&births)
+            .map(|r| r.0)
+            .chain(tail_h.iter().copied())
+            .chain(tail_m.iter().copied());
+        for name in all_given {
+            let sig = to_match(significant_given(name));
+            let whole = to_match(name);
+            let mut list: Vec<&'static str> = Vec::new();
+            for key in [sig.as_str(), whole.as_str()] {
+                for &n in nicknames.get(key).map(Vec::as_slice).unwrap_or(&[]) {
+                    if !list.contains(&n) && n != name {
+                        list.push(n);
+                    }
+                }
+            }
+            if !list.is_empty() {
+                given_nicknames.insert(name, list);
+            }
+        }
         Ok(Tables {
             surnames: surname_sampler,
             men,
             women,
-            nicknames,
+            given_nicknames,
         })
+    }
+
+    /// Nicknames for a whole given-name field as the tables spell it
+    /// (significant name or whole field, `JOSÉ LUIS` → WICHO, LUCHO …).
+    pub(crate) fn nicknames_for_given(&self, given: &str) -> &[&'static str] {
+        self.given_nicknames
+            .get(given)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// A surname (either slot: names_freq_mx.md, one distribution serves both).
@@ -277,14 +310,6 @@ impl Tables {
             g.adults.sample(rng)
         }
     }
-
-    /// Nicknames whose canonical list contains `canonical` (match alphabet).
-    pub(crate) fn nicknames_of(&self, canonical: &str) -> &[&'static str] {
-        self.nicknames
-            .get(canonical)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-    }
 }
 
 #[cfg(test)]
@@ -301,8 +326,13 @@ mod tests {
         assert_eq!(t.women.adults.len(), 2517 + 246);
         assert_eq!(t.men.births_head.len(), 501);
         assert_eq!(t.women.births_head.len(), 501);
-        assert!(t.nicknames_of("ANTONIO").contains(&"TONO"));
-        assert!(t.nicknames_of("JOSE MARIA").contains(&"CHEMA"));
+        // Precomputed per given-name field: significant name and whole field.
+        assert!(t.nicknames_for_given("JOSÉ MARÍA").contains(&"CHEMA"));
+        assert!(t.nicknames_for_given("JOSÉ ANTONIO").contains(&"TONO"));
+        assert!(t
+            .nicknames_for_given("MARÍA DEL ROSARIO")
+            .contains(&"CHARO"));
+        assert!(t.nicknames_for_given("XOLOTL").is_empty());
     }
 
     #[test]
