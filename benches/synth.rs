@@ -2,7 +2,7 @@
 //! CSV writing to a sink.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use padron::synth::{generate, SynthConfig};
+use padron::synth::{generate, generate_parallel, SynthConfig};
 
 fn cfg(persons: u32) -> SynthConfig {
     SynthConfig {
@@ -19,6 +19,9 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(u64::from(n)));
         g.bench_with_input(BenchmarkId::new("generate", n), &n, |b, &n| {
             b.iter(|| generate(&cfg(n)).unwrap());
+        });
+        g.bench_with_input(BenchmarkId::new("generate_parallel", n), &n, |b, &n| {
+            b.iter(|| generate_parallel(&cfg(n)).unwrap());
         });
         g.bench_with_input(BenchmarkId::new("generate_and_write", n), &n, |b, &n| {
             b.iter(|| {

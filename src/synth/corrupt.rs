@@ -332,6 +332,16 @@ impl CorruptionStats {
     pub fn applied(&self, tag: Tag) -> u64 {
         self.applied.get(tag as usize).copied().unwrap_or(0)
     }
+
+    /// Adds another set of counts.
+    pub(crate) fn add(&mut self, other: &CorruptionStats) {
+        for (a, b) in self.eligible.iter_mut().zip(&other.eligible) {
+            *a += b;
+        }
+        for (a, b) in self.applied.iter_mut().zip(&other.applied) {
+            *a += b;
+        }
+    }
 }
 
 /// How a padrón writes dates.

@@ -35,6 +35,7 @@ mod text;
 use std::fmt;
 use std::io::Write;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use corrupt::{CorruptionRates, CorruptionStats, DateFormat, Fields, Tag, TagSet, TAG_COUNT};
@@ -516,8 +517,22 @@ fn record_id(padron: usize, pos: usize) -> String {
     s
 }
 
-/// Generates the population and the padrones.
+/// Records per unit of work.
+const CHUNK: usize = 4096;
+
+/// Generates the population and the padrones, on the calling thread.
 pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
+    generate_impl(cfg, false)
+}
+
+/// [`generate`] on rayon's thread pool: the same output, byte for byte
+/// (every person and record draws from its own stream, and results are
+/// collected in order).
+pub fn generate_parallel(cfg: &SynthConfig) -> Result<Synth, SynthError> {
+    generate_impl(cfg, true)
+}
+
+fn generate_impl(cfg: &SynthConfig, parallel: bool) -> Result<Synth, SynthError> {
     cfg.validate()?;
     let bp = |x: f64| (x * 10_000.0).round() as u64;
     let tables = Tables::load(
@@ -529,25 +544,36 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
     let k = usize::from(cfg.padrones);
     let styles: Vec<PadronStyle> = (0..k).map(|i| cfg.style(i)).collect();
 
-    // 1. Persons, each from its own stream; homonyms copy an earlier person.
-    let mut persons: Vec<Person> = Vec::with_capacity(cfg.persons as usize);
-    for id in 1..=cfg.persons {
+    // 1. Persons, each from its own stream; then, in id order, homonyms
+    //    copy an earlier person (which may itself be a homonym).
+    let n = cfg.persons;
+    let draw = |id: u32| {
         let mut rng = Rng::stream(cfg.seed, DOMAIN_PERSON, u64::from(id));
-        let mut p = draw_person(id, &mut rng, &tables, &geo, &cfg.population, cfg.as_of);
-        let mut hrng = Rng::stream(cfg.seed, DOMAIN_HOMONYM, u64::from(id));
-        if !persons.is_empty() && hrng.chance(cfg.population.homonyms) {
-            if let Some(model) = persons.get(hrng.index(persons.len())) {
-                p.given_names.clone_from(&model.given_names);
-                p.first_surname.clone_from(&model.first_surname);
-                p.second_surname.clone_from(&model.second_surname);
-                p.sex = model.sex;
-                p.birth_date = model.birth_date;
-                p.birth_state = model.birth_state;
-                p.curp = model.curp;
-                p.homonym_of = Some(model.homonym_of.unwrap_or(model.id));
-            }
+        draw_person(id, &mut rng, &tables, &geo, &cfg.population, cfg.as_of)
+    };
+    let mut persons: Vec<Person> = if parallel {
+        (1..=n).into_par_iter().map(draw).collect()
+    } else {
+        (1..=n).map(draw).collect()
+    };
+    for i in 1..persons.len() {
+        let mut hrng = Rng::stream(cfg.seed, DOMAIN_HOMONYM, i as u64 + 1);
+        if !hrng.chance(cfg.population.homonyms) {
+            continue;
         }
-        persons.push(p);
+        let model_index = hrng.index(i);
+        let (before, rest) = persons.split_at_mut(i);
+        let (Some(model), Some(p)) = (before.get(model_index), rest.first_mut()) else {
+            continue;
+        };
+        p.given_names.clone_from(&model.given_names);
+        p.first_surname.clone_from(&model.first_surname);
+        p.second_surname.clone_from(&model.second_surname);
+        p.sex = model.sex;
+        p.birth_date = model.birth_date;
+        p.birth_state = model.birth_state;
+        p.curp = model.curp;
+        p.homonym_of = Some(model.homonym_of.unwrap_or(model.id));
     }
     assign_differentiators(&mut persons);
 
@@ -610,34 +636,51 @@ pub fn generate(cfg: &SynthConfig) -> Result<Synth, SynthError> {
             tables: &tables,
             geo: &geo,
         };
+        // Records in chunks (for rayon); each record has its own stream, so
+        // the chunking never changes the output.
+        let work = |(ci, chunk): (usize, &[u32])| {
+            let mut stats = CorruptionStats::default();
+            let mut records = Vec::with_capacity(chunk.len());
+            for (off, &pi) in chunk.iter().enumerate() {
+                let pos = ci * CHUNK + off;
+                let Some(person) = persons.get(pi as usize) else {
+                    continue;
+                };
+                let mut rng = Rng::stream(cfg.seed, DOMAIN_RECORD, ((j as u64) << 40) | pos as u64);
+                let (fields, tags) = corrupt::corrupt(
+                    person,
+                    Some(person.curp.as_str()),
+                    &env,
+                    &mut rng,
+                    &mut stats,
+                );
+                let amount_cents = match rng.below(20) {
+                    0 => style.amount_cents / 2,
+                    1 => style.amount_cents * 2,
+                    _ => style.amount_cents,
+                };
+                records.push(Record {
+                    record_id: record_id(j, pos),
+                    padron: j as u16,
+                    person_id: person.id,
+                    fields,
+                    residence: person.residence,
+                    amount_cents,
+                    start_date: start_date(person.birth_date, cfg.as_of, &mut rng),
+                    tags,
+                });
+            }
+            (records, stats)
+        };
+        let parts: Vec<(Vec<Record>, CorruptionStats)> = if parallel {
+            list.par_chunks(CHUNK).enumerate().map(work).collect()
+        } else {
+            list.chunks(CHUNK).enumerate().map(work).collect()
+        };
         let mut records = Vec::with_capacity(list.len());
-        for (pos, &pi) in list.iter().enumerate() {
-            let Some(person) = persons.get(pi as usize) else {
-                continue;
-            };
-            let mut rng = Rng::stream(cfg.seed, DOMAIN_RECORD, ((j as u64) << 40) | pos as u64);
-            let (fields, tags) = corrupt::corrupt(
-                person,
-                Some(person.curp.as_str()),
-                &env,
-                &mut rng,
-                &mut stats,
-            );
-            let amount_cents = match rng.below(20) {
-                0 => style.amount_cents / 2,
-                1 => style.amount_cents * 2,
-                _ => style.amount_cents,
-            };
-            records.push(Record {
-                record_id: record_id(j, pos),
-                padron: j as u16,
-                person_id: person.id,
-                fields,
-                residence: person.residence,
-                amount_cents,
-                start_date: start_date(person.birth_date, cfg.as_of, &mut rng),
-                tags,
-            });
+        for (part, part_stats) in parts {
+            records.extend(part);
+            stats.add(&part_stats);
         }
         padrones.push(records);
     }

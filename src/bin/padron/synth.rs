@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context, Result};
 use padron::date::Date;
-use padron::synth::{generate, CorruptionRates, SynthConfig};
+use padron::synth::{generate_parallel, CorruptionRates, SynthConfig};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -154,28 +154,48 @@ fn create(dir: &Path, name: &str) -> Result<BufWriter<File>> {
 pub fn run(args: SynthArgs) -> Result<ExitCode> {
     let cfg = effective_config(&args)?;
     let start = Instant::now();
-    let synth = generate(&cfg)?;
+    let synth = generate_parallel(&cfg)?;
     let generated = start.elapsed();
     let dir = &args.out;
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut counts = Vec::new();
-    for k in 0..synth.padron_count() {
-        let name = format!("padron_{}.csv", k + 1);
-        let mut w = create(dir, &name)?;
-        synth
-            .write_padron(k, &mut w)
-            .with_context(|| format!("writing {name}"))?;
-        w.flush().with_context(|| format!("writing {name}"))?;
-        counts.push(synth.padron(k).map_or(0, <[_]>::len));
-    }
-    let mut w = create(dir, "truth.csv")?;
-    synth.write_truth(&mut w).context("writing truth.csv")?;
-    w.flush().context("writing truth.csv")?;
-    let mut w = create(dir, "corruptions.csv")?;
-    synth
-        .write_corruptions(&mut w)
-        .context("writing corruptions.csv")?;
-    w.flush().context("writing corruptions.csv")?;
+    // One thread per output file; each file's bytes do not depend on the others.
+    let counts: Vec<usize> = (0..synth.padron_count())
+        .map(|k| synth.padron(k).map_or(0, <[_]>::len))
+        .collect();
+    let synth_ref = &synth;
+    std::thread::scope(|scope| -> Result<()> {
+        let mut jobs = Vec::new();
+        for k in 0..synth_ref.padron_count() {
+            jobs.push(scope.spawn(move || -> Result<()> {
+                let name = format!("padron_{}.csv", k + 1);
+                let mut w = create(dir, &name)?;
+                synth_ref
+                    .write_padron(k, &mut w)
+                    .with_context(|| format!("writing {name}"))?;
+                w.flush().with_context(|| format!("writing {name}"))?;
+                Ok(())
+            }));
+        }
+        jobs.push(scope.spawn(move || -> Result<()> {
+            let mut w = create(dir, "truth.csv")?;
+            synth_ref.write_truth(&mut w).context("writing truth.csv")?;
+            w.flush().context("writing truth.csv")?;
+            Ok(())
+        }));
+        jobs.push(scope.spawn(move || -> Result<()> {
+            let mut w = create(dir, "corruptions.csv")?;
+            synth_ref
+                .write_corruptions(&mut w)
+                .context("writing corruptions.csv")?;
+            w.flush().context("writing corruptions.csv")?;
+            Ok(())
+        }));
+        for j in jobs {
+            j.join()
+                .map_err(|_| anyhow::anyhow!("a writer thread panicked"))??;
+        }
+        Ok(())
+    })?;
     let mut w = create(dir, "config.toml")?;
     w.write_all(toml::to_string(&cfg)?.as_bytes())
         .context("writing config.toml")?;
