@@ -26,6 +26,12 @@
 //!   streaming reader/writer, the columnar in-memory form, CSV export.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
+//! - [`rng`]: a portable seeded generator (xoshiro256\*\* seeded by
+//!   SplitMix64) for reproducible synthetic data and sampling.
+//! - [`synth`]: synthetic padrones with ground truth and recorded corruptions;
+//!   -> curp, rng.
+//! - [`eval`]: accuracy of linkage and deduplication against ground truth
+//!   (pairs, clusters, blocking, recall per corruption).
 //!
 //! Library modules never print, exit, read the environment or the clock:
 //! callers pass readers, dates and seeded RNGs, and receive values.
@@ -37,11 +43,14 @@ pub mod bloom;
 pub mod curp;
 pub mod date;
 pub mod encodings;
+pub mod eval;
 pub mod io;
 pub mod name;
 pub mod phonetic;
 pub mod pseudo;
+pub mod rng;
 pub mod similarity;
+pub mod synth;
 
 /// The README's examples run as doctests.
 #[cfg(doctest)]

@@ -3,12 +3,18 @@
 //! Exit codes: 0 success, 1 when a `check` found problems, 2 on usage or I/O
 //! errors.
 
+// The crate root is src/bin/padron.rs, so its modules would be looked up in
+// src/bin/; they live in src/bin/padron/.
 #[path = "padron/common.rs"]
 mod common;
 #[path = "padron/curp.rs"]
 mod curp;
+#[path = "padron/eval.rs"]
+mod eval;
 #[path = "padron/key.rs"]
 mod key;
+#[path = "padron/synth.rs"]
+mod synth;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +35,10 @@ enum Command {
     /// Create keys and show their fingerprints.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Generate synthetic padrones with ground truth.
+    Synth(synth::SynthArgs),
+    /// Accuracy of matches against ground truth.
+    Eval(eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +46,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Curp(c) => curp::run(c),
         Command::Key(c) => key::run(c),
+        Command::Synth(a) => synth::run(a),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(code) => code,
