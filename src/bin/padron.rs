@@ -11,6 +11,8 @@ mod common;
 mod curp;
 #[path = "padron/eval.rs"]
 mod eval;
+#[path = "padron/key.rs"]
+mod key;
 #[path = "padron/synth.rs"]
 mod synth;
 
@@ -30,6 +32,9 @@ enum Command {
     /// Validate, decode and derive CURPs.
     #[command(subcommand)]
     Curp(curp::CurpCommand),
+    /// Create keys and show their fingerprints.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
     /// Generate synthetic padrones with ground truth.
     Synth(synth::SynthArgs),
     /// Accuracy of matches against ground truth.
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Curp(c) => curp::run(c),
+        Command::Key(c) => key::run(c),
         Command::Synth(a) => synth::run(a),
         Command::Eval(a) => eval::run(a),
     };

@@ -113,6 +113,9 @@ const BUILTIN: [(&[u8; 18], Placeholder); 13] = [
     (b"HEGG560427MVZRRL0?", Placeholder::DocumentationExample),
 ];
 
+/// The distinct first four characters of [`BUILTIN`] (no `?` there).
+const BUILTIN_PREFIXES: [[u8; 4]; 6] = [*b"XEXX", *b"XXXX", *b"AAAA", *b"TEST", *b"SABC", *b"HEGG"];
+
 impl Default for DenyList {
     fn default() -> Self {
         DenyList {
@@ -174,15 +177,18 @@ impl DenyList {
 
     /// The first matching entry for an already normalised value.
     pub fn lookup(&self, value: &str) -> Option<Placeholder> {
-        lookup(self.entries.iter().map(|e| (&e.pattern, e.kind)), value)
+        lookup(
+            self.entries.iter().map(|e| (&e.pattern, e.kind)),
+            value.as_bytes(),
+        )
     }
 }
 
 fn lookup<'a>(
     entries: impl Iterator<Item = (&'a [u8; 18], Placeholder)>,
-    value: &str,
+    value: &[u8],
 ) -> Option<Placeholder> {
-    let v: &[u8; 18] = value.as_bytes().try_into().ok()?;
+    let v: &[u8; 18] = value.try_into().ok()?;
     for (pattern, kind) in entries {
         if pattern
             .iter()
@@ -204,9 +210,21 @@ enum Deny<'a> {
 
 impl Deny<'_> {
     fn lookup(self, value: &str) -> Option<Placeholder> {
+        self.lookup_bytes(value.as_bytes())
+    }
+
+    fn lookup_bytes(self, value: &[u8]) -> Option<Placeholder> {
         match self {
-            Deny::Builtin => lookup(BUILTIN.iter().copied(), value),
-            Deny::List(d) => d.lookup(value),
+            Deny::Builtin => {
+                // Every built-in pattern starts with one of these four
+                // letters: reject everything else without scanning.
+                let first4 = value.first_chunk::<4>()?;
+                if !BUILTIN_PREFIXES.contains(first4) {
+                    return None;
+                }
+                lookup(BUILTIN.iter().copied(), value)
+            }
+            Deny::List(d) => lookup(d.entries.iter().map(|e| (&e.pattern, e.kind)), value),
         }
     }
 }
@@ -281,14 +299,14 @@ pub fn classify_with(text: &str, opts: &ParseOptions, deny: &DenyList) -> Status
 }
 
 fn classify_impl(text: &str, opts: &ParseOptions, deny: Deny<'_>) -> Status {
-    // Fast path: already an 18-byte upper-case alphanumeric value.
-    let raw = text.as_bytes();
-    if raw.len() == 18
-        && raw
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
-        return decide(text, opts, deny);
+    // Fast path: text that parses as given is already normalised (18
+    // upper-case letters and digits) and is never a missing marker (those
+    // all fail parsing), so only the deny-list remains to be consulted.
+    if let Some(curp) = Curp::parse_valid(text, opts) {
+        return match deny.lookup_bytes(curp.as_bytes()) {
+            Some(p) => Status::Placeholder(p),
+            None => Status::Valid(curp),
+        };
     }
     let n = normalize_input(text);
     decide(&n.value, opts, deny)
@@ -318,6 +336,9 @@ mod tests {
             d.add(std::str::from_utf8(p).unwrap(), k).unwrap();
         }
         assert_eq!(d, DenyList::default());
+        for (p, _) in BUILTIN {
+            assert!(BUILTIN_PREFIXES.iter().any(|x| x[..] == p[..4]));
+        }
         assert_eq!(
             d.add("XEXX", Placeholder::Custom(1)),
             Err(PatternError::Shape)

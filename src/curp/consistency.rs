@@ -118,30 +118,53 @@ const NULL_NAMES: [&str; 15] = [
 /// A name cell that means "no value" (names.md N6): the markers above or a
 /// single letter repeated (`XXXX`, `A A`).
 fn is_null_name(text: &str) -> bool {
-    let mut folded = String::with_capacity(text.len().min(32));
-    for word in text
-        .split(|c: char| c.is_whitespace() || c == '.' || c == '/' || c == '-')
-        .filter(|w| !w.is_empty())
-    {
-        if !folded.is_empty() {
-            folded.push(' ');
+    // Fold into a small buffer: upper-case ASCII, separators as one space.
+    let mut buf = [0u8; 16];
+    let mut len = 0usize;
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() || matches!(c, '.' | '/' | '-') {
+            pending_space = len > 0;
+            continue;
         }
-        folded.extend(word.chars().map(|c| c.to_ascii_uppercase()));
-        if folded.len() > 40 {
+        if !c.is_ascii() {
+            return false; // no marker has non-ASCII characters
+        }
+        for b in [
+            pending_space.then_some(b' '),
+            Some(c.to_ascii_uppercase() as u8),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            match buf.get_mut(len) {
+                Some(slot) => *slot = b,
+                None => return is_repeated_letter(text), // longer than any marker
+            }
+            len += 1;
+        }
+        pending_space = false;
+    }
+    let folded = buf.get(..len).unwrap_or_default();
+    NULL_NAMES.iter().any(|m| m.as_bytes() == folded) || is_repeated_letter(text)
+}
+
+/// A single letter repeated at least twice, any length (`XXXX`, `a a`).
+fn is_repeated_letter(text: &str) -> bool {
+    let mut first = None;
+    let mut count = 0usize;
+    for c in text.chars() {
+        if c.is_whitespace() || matches!(c, '.' | '/' | '-') {
+            continue;
+        }
+        let u = c.to_ascii_uppercase();
+        if !u.is_ascii_uppercase() || first.is_some_and(|f| f != u) {
             return false;
         }
+        first = Some(u);
+        count += 1;
     }
-    if NULL_NAMES.contains(&folded.as_str()) {
-        return true;
-    }
-    let mut letters = folded.bytes().filter(|b| *b != b' ');
-    match letters.next() {
-        Some(first) if first.is_ascii_uppercase() => {
-            let rest: Vec<u8> = letters.collect();
-            !rest.is_empty() && rest.iter().all(|b| *b == first)
-        }
-        _ => false,
-    }
+    count >= 2
 }
 
 fn has_text(s: &str) -> bool {
@@ -331,7 +354,15 @@ mod tests {
         ] {
             assert!(is_null_name(t), "{t}");
         }
-        for t in ["O", "LOPEZ", "", "DE LA O", "MA"] {
+        for t in [
+            "O",
+            "LOPEZ",
+            "",
+            "DE LA O",
+            "MA",
+            "NIÑO",
+            "XXXXXXXXXXXXXXXXXXY",
+        ] {
             assert!(!is_null_name(t), "{t}");
         }
     }

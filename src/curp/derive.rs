@@ -2,8 +2,6 @@
 //! data (§4–§6).
 
 use std::fmt;
-use std::iter::Peekable;
-use std::str::Chars;
 
 use super::parse::{check_digit_bytes, date_of, Curp};
 use super::place::{Sex, State};
@@ -156,12 +154,38 @@ fn sym_of(c: char) -> Sym {
 /// before them (`N` + U+0303 → `Ñ`, `O` + U+0308 → diaeresis, others
 /// dropped), invisible characters are skipped.
 struct Syms<'a> {
-    chars: Peekable<Chars<'a>>,
+    text: &'a str,
+    at: usize, // byte offset, always on a char boundary
 }
 
 fn syms(word: &str) -> Syms<'_> {
-    Syms {
-        chars: word.chars().peekable(),
+    Syms { text: word, at: 0 }
+}
+
+impl Syms<'_> {
+    fn next_char(&mut self) -> Option<char> {
+        let b = *self.text.as_bytes().get(self.at)?;
+        if b < 0x80 {
+            self.at += 1;
+            return Some(char::from(b));
+        }
+        let c = self.text.get(self.at..)?.chars().next()?;
+        self.at += c.len_utf8();
+        Some(c)
+    }
+
+    /// The combining mark (U+0300–U+036F) at the cursor, if any, read from
+    /// its UTF-8 bytes (`CC 80`–`CD AF`) without decoding.
+    fn combining_here(&self) -> Option<char> {
+        let bytes = self.text.as_bytes();
+        let lead = *bytes.get(self.at)?;
+        let next = *bytes.get(self.at + 1)?;
+        let offset = match (lead, next) {
+            (0xCC, 0x80..=0xBF) => u32::from(next - 0x80),
+            (0xCD, 0x80..=0xAF) => 0x40 + u32::from(next - 0x80),
+            _ => return None,
+        };
+        char::from_u32(0x300 + offset)
     }
 }
 
@@ -169,17 +193,26 @@ impl Iterator for Syms<'_> {
     type Item = Sym;
 
     fn next(&mut self) -> Option<Sym> {
+        // Fast path: an ASCII byte not followed by a combining mark.
+        let bytes = self.text.as_bytes();
+        if let Some(&b) = bytes.get(self.at) {
+            if b < 0x80 && !matches!(bytes.get(self.at + 1), Some(0xCC | 0xCD)) {
+                self.at += 1;
+                return Some(match b {
+                    b'A'..=b'Z' => Sym::Letter(b),
+                    b'a'..=b'z' => Sym::Letter(b - 32),
+                    _ => Sym::Other(char::from(b)),
+                });
+            }
+        }
         loop {
-            let c = self.chars.next()?;
+            let c = self.next_char()?;
             if is_combining(c) || is_invisible(c) {
                 continue; // stray mark with nothing to attach to
             }
             let mut s = sym_of(c);
-            while let Some(&m) = self.chars.peek() {
-                if !is_combining(m) {
-                    break;
-                }
-                self.chars.next();
+            while let Some(m) = self.combining_here() {
+                self.at += 2;
                 s = match (s, m) {
                     (Sym::Letter(b'N'), '\u{0303}') => Sym::Enye,
                     (Sym::Letter(v @ (b'A' | b'E' | b'I' | b'O')), '\u{0308}') => Sym::Diaeresis(v),
@@ -191,29 +224,60 @@ impl Iterator for Syms<'_> {
     }
 }
 
-/// True when `word` normalises to exactly `target` (ASCII, may contain `.`).
-fn word_is(word: &str, target: &str) -> bool {
-    let mut t = target.bytes();
-    for s in syms(word) {
-        let want = t.next();
-        let ok = match (s, want) {
-            (Sym::Letter(b) | Sym::Diaeresis(b), Some(w)) => b == w,
-            (Sym::Other(c), Some(w)) => c == char::from(w),
-            _ => false,
-        };
-        if !ok {
-            return false;
-        }
-    }
-    t.next().is_none()
+/// Longest word of the lists compared against (`DESCONOCIDO`, 11).
+const FOLD_MAX: usize = 12;
+
+/// A word folded for comparison with the word lists: letters as `A`–`Z`,
+/// diaeresis vowels as their base, other ASCII as itself, `Ñ` and other
+/// characters as bytes no list contains. `len == FOLD_MAX` means "longer
+/// than any list word".
+struct Folded {
+    buf: [u8; FOLD_MAX],
+    len: usize,
 }
+
+impl Folded {
+    /// Fold at most `max` (≤ [`FOLD_MAX`]) symbols; a longer word gets
+    /// `len == FOLD_MAX` and equals no list word.
+    fn new(word: &str, max: usize) -> Folded {
+        let mut f = Folded {
+            buf: [0; FOLD_MAX],
+            len: 0,
+        };
+        let max = max.min(FOLD_MAX - 1);
+        for s in syms(word) {
+            if f.len == max {
+                f.len = FOLD_MAX;
+                break;
+            }
+            let Some(slot) = f.buf.get_mut(f.len) else {
+                break;
+            };
+            *slot = match s {
+                Sym::Letter(b) | Sym::Diaeresis(b) => b,
+                Sym::Other(c) if c.is_ascii() => c as u8,
+                Sym::Enye | Sym::Other(_) => 0xFF,
+            };
+            f.len += 1;
+        }
+        f
+    }
+
+    fn is(&self, target: &str) -> bool {
+        self.len < FOLD_MAX && self.buf.get(..self.len) == Some(target.as_bytes())
+    }
+
+    fn in_list(&self, list: &[&str]) -> bool {
+        list.iter().any(|t| self.is(t))
+    }
+}
+
+/// Longest particle (3) and skip-list word (5), in symbols.
+const PARTICLE_MAX: usize = 3;
+const SKIP_MAX: usize = 5;
 
 fn is_particle(word: &str) -> bool {
-    PARTICLES.iter().any(|p| word_is(word, p))
-}
-
-fn is_skipped_given(word: &str) -> bool {
-    SKIPPED_GIVEN_NAMES.iter().any(|p| word_is(word, p))
+    Folded::new(word, PARTICLE_MAX).in_list(&PARTICLES)
 }
 
 /// The word of a surname field used for the key (§5.3): leading particles
@@ -222,10 +286,11 @@ fn is_skipped_given(word: &str) -> bool {
 fn choose_surname(field: &str) -> Option<&str> {
     let mut words = field.split_whitespace().peekable();
     while let Some(w) = words.next() {
-        if words.peek().is_some() && is_particle(w) {
+        let last = words.peek().is_none();
+        if !last && is_particle(w) {
             continue;
         }
-        if words.peek().is_none() && word_is(w, "DESCONOCIDO") {
+        if last && w.len() >= 11 && Folded::new(w, FOLD_MAX).is("DESCONOCIDO") {
             return None;
         }
         return Some(w);
@@ -241,7 +306,7 @@ fn choose_given(field: &str, skip: bool) -> Option<&str> {
     while words.peek().is_some() && is_particle(w) {
         w = words.next()?;
     }
-    if skip && words.peek().is_some() && is_skipped_given(w) {
+    if skip && words.peek().is_some() && Folded::new(w, SKIP_MAX).in_list(&SKIPPED_GIVEN_NAMES) {
         w = words.next()?;
         while words.peek().is_some() && is_particle(w) {
             w = words.next()?;

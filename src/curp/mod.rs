@@ -27,6 +27,18 @@
 //! assert!(matches!(classify(" sin curp ", &opts), Status::Missing));
 //! ```
 //!
+//! # Untrusted input
+//!
+//! Every function here is total on arbitrary text: no panics, work linear
+//! in the input (property-tested). Registry cells are personal data and
+//! untrusted.
+//!
+//! # Performance
+//!
+//! Validating a valid CURP is allocation-free: positions 1–16 are checked
+//! and weighted eight bytes at a time, the rest by small tables; errors are
+//! only built on failure. See `benches/curp.rs`.
+//!
 //! Values that identify people ([`Curp`], [`Root`], [`PersonData`],
 //! [`RecordFields`], [`NormalizedInput`]) have redacted `Debug`; errors name
 //! rules and positions, never the input.

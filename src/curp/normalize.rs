@@ -87,6 +87,14 @@ fn is_separator(c: char) -> bool {
 /// Upper-casing is applied only to characters whose upper-case form is a
 /// single character (so `ñ` → `Ñ`, `é` → `É`; `ß` is kept as is).
 pub fn normalize_input(text: &str) -> NormalizedInput {
+    if text.is_ascii() {
+        normalize_ascii(text)
+    } else {
+        normalize_general(text)
+    }
+}
+
+fn normalize_general(text: &str) -> NormalizedInput {
     let trimmed = text.trim_matches(is_blank);
     let mut trimmed_flag = trimmed.len() != text.len();
     let mut upper = false;
@@ -110,6 +118,40 @@ pub fn normalize_input(text: &str) -> NormalizedInput {
     }
     let mut changes = Vec::new();
     if trimmed_flag {
+        changes.push(InputChange::Trimmed);
+    }
+    if upper {
+        changes.push(InputChange::Uppercased);
+    }
+    if separators {
+        changes.push(InputChange::SeparatorsRemoved);
+    }
+    NormalizedInput { value, changes }
+}
+
+/// [`normalize_input`] for ASCII text, byte by byte (same rules: blanks
+/// are 0x00–0x20 and 0x7F, separators are blanks and ASCII punctuation).
+fn normalize_ascii(text: &str) -> NormalizedInput {
+    let blank = |b: &u8| *b <= b' ' || *b == 0x7F;
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !blank(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |i| i + 1);
+    let inner = bytes.get(start..end).unwrap_or_default();
+    let mut value = String::with_capacity(inner.len());
+    let (mut upper, mut separators) = (false, false);
+    for &b in inner {
+        if blank(&b) || b.is_ascii_punctuation() {
+            separators = true;
+        } else {
+            upper |= b.is_ascii_lowercase();
+            value.push(char::from(b.to_ascii_uppercase()));
+        }
+    }
+    let mut changes = Vec::new();
+    if inner.len() != bytes.len() {
         changes.push(InputChange::Trimmed);
     }
     if upper {
@@ -167,6 +209,28 @@ mod tests {
         let n = normalize_input("TOMA880125HMNRRNO2");
         assert_eq!(n.value, "TOMA880125HMNRRNO2");
         assert!(n.changes.is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_path_agrees_with_general_path(t in "[\\x00-\\x7F]{0,24}") {
+            proptest::prop_assert_eq!(normalize_ascii(&t), normalize_general(&t));
+        }
+    }
+
+    #[test]
+    fn ascii_path_agrees_on_every_byte() {
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            for t in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!("{c}ab{c}"),
+                format!(" {c} "),
+            ] {
+                assert_eq!(normalize_ascii(&t), normalize_general(&t), "{b:#x}");
+            }
+        }
     }
 
     #[test]

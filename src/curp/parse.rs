@@ -19,11 +19,17 @@ use crate::date::Date;
 /// prints the value, for deliberate output only.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Curp {
-    bytes: [u8; 18],
+    bytes: Key,
     // Derived from `bytes` (positions 5–10 and 17), kept so the accessor
     // needs no fallible re-parse.
     birth: Date,
 }
+
+/// The 18 bytes, 8-aligned so `str::from_utf8` in [`Curp::as_str`] takes
+/// its word-at-a-time path.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(align(8))]
+struct Key([u8; 18]);
 
 /// Options for [`Curp::parse`] and [`classify`](super::classify).
 ///
@@ -230,52 +236,53 @@ impl std::error::Error for ParseError {}
 // ---------------------------------------------------------------------------
 // Character classes.
 
+// Each position requires exactly one of these bits (see POSITION_CLASS).
 const DIGIT: u8 = 1;
 const LETTER: u8 = 2;
-const VOWEL: u8 = 4;
+const VOWEL_OR_X: u8 = 4;
 const CONSONANT: u8 = 8; // includes X and Y
-const IS_X: u8 = 16;
+const ALNUM: u8 = 16;
 
 /// Class bits of every byte; non-ASCII bytes have none.
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = b'0';
     while b <= b'9' {
-        t[b as usize] = DIGIT;
+        t[b as usize] = DIGIT | ALNUM;
         b += 1;
     }
     let mut b = b'A';
     while b <= b'Z' {
         t[b as usize] = match b {
-            b'A' | b'E' | b'I' | b'O' | b'U' => LETTER | VOWEL,
-            b'X' => LETTER | CONSONANT | IS_X,
-            _ => LETTER | CONSONANT,
+            b'A' | b'E' | b'I' | b'O' | b'U' => LETTER | ALNUM | VOWEL_OR_X,
+            b'X' => LETTER | ALNUM | CONSONANT | VOWEL_OR_X,
+            _ => LETTER | ALNUM | CONSONANT,
         };
         b += 1;
     }
     t
 };
 
-/// Accepted classes per position (§1): any bit in common passes.
+/// The class bit each position requires (§1).
 const POSITION_CLASS: [u8; 18] = [
-    LETTER,         // 1 initial of first surname
-    VOWEL | IS_X,   // 2 interior vowel or X
-    LETTER,         // 3
-    LETTER,         // 4
-    DIGIT,          // 5 year
-    DIGIT,          // 6
-    DIGIT,          // 7 month
-    DIGIT,          // 8
-    DIGIT,          // 9 day
-    DIGIT,          // 10
-    LETTER,         // 11 sex (value checked by Rule::Sex)
-    LETTER,         // 12 state (value checked by Rule::State)
-    LETTER,         // 13
-    CONSONANT,      // 14 interior consonants (X is a consonant)
-    CONSONANT,      // 15
-    CONSONANT,      // 16
-    DIGIT | LETTER, // 17 differentiator
-    DIGIT,          // 18 check digit
+    LETTER,     // 1 initial of first surname
+    VOWEL_OR_X, // 2 interior vowel or X
+    LETTER,     // 3
+    LETTER,     // 4
+    DIGIT,      // 5 year
+    DIGIT,      // 6
+    DIGIT,      // 7 month
+    DIGIT,      // 8
+    DIGIT,      // 9 day
+    DIGIT,      // 10
+    LETTER,     // 11 sex (value checked by Rule::Sex)
+    LETTER,     // 12 state (value checked by Rule::State)
+    LETTER,     // 13
+    CONSONANT,  // 14 interior consonants (X is a consonant)
+    CONSONANT,  // 15
+    CONSONANT,  // 16
+    ALNUM,      // 17 differentiator
+    DIGIT,      // 18 check digit
 ];
 
 /// Value of an upper-case ASCII alphanumeric in the check-digit dictionary
@@ -299,6 +306,63 @@ const VALUE: [u8; 256] = {
     }
     t
 };
+
+// SWAR layout of positions 1–8 (`lo`) and 9–16 (`hi`), little-endian: the
+// byte of position p is lane p−1 (lo) or p−9 (hi); a mask has 0x80 in the
+// lanes it selects.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// Positions 1, 3, 4 (letters; 2 is checked by table).
+const LETTERS_LO: u64 = 0x0000_0000_8080_0080;
+/// Positions 5–8 (digits).
+const DIGITS_LO: u64 = 0x8080_8080_0000_0000;
+/// Positions 9–10 (digits).
+const DIGITS_HI: u64 = 0x0000_0000_0000_8080;
+/// Positions 11–16 (letters; 14–16 also checked as consonants by table).
+const LETTERS_HI: u64 = 0x8080_8080_8080_0000;
+/// Subtrahend per lane: `'0'` for digit lanes, `'A' - 10` for letter lanes.
+const SUB_LO: u64 = 0x3030_3030_3737_3737;
+const SUB_HI: u64 = 0x3737_3737_3737_3030;
+// Weights (19 − position) as four u16 lanes in reverse order, for
+// `swar::dot`: even lanes of lo are positions 1, 3, 5, 7 (18, 16, 14, 12).
+const WEIGHTS_LO_EVEN: u64 = swar::pack4(18, 16, 14, 12);
+const WEIGHTS_LO_ODD: u64 = swar::pack4(17, 15, 13, 11);
+const WEIGHTS_HI_EVEN: u64 = swar::pack4(10, 8, 6, 4);
+const WEIGHTS_HI_ODD: u64 = swar::pack4(9, 7, 5, 3);
+
+/// Eight-bytes-at-a-time helpers; every lane is assumed below 0x80.
+mod swar {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW16: u64 = 0x00FF_00FF_00FF_00FF;
+
+    /// 0x80 in each lane with `lo <= byte <= hi` (`1 <= lo <= hi < 0x80`):
+    /// no lane sum exceeds 0xFF, so lanes never carry into each other.
+    pub(super) fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+        let ge = x.wrapping_add(ONES * u64::from(0x80 - lo));
+        let gt = x.wrapping_add(ONES * u64::from(0x7F - hi));
+        ge & !gt & HIGH
+    }
+
+    /// 1 in each lane with `byte > n`.
+    pub(super) fn above(x: u64, n: u8) -> u64 {
+        (x.wrapping_add(ONES * u64::from(0x7F - n)) & HIGH) >> 7
+    }
+
+    /// Four u16 weights for the lanes in order 0..3, stored reversed so
+    /// that a multiplication accumulates the dot product in the top lane.
+    pub(super) const fn pack4(w0: u64, w1: u64, w2: u64, w3: u64) -> u64 {
+        w3 | (w2 << 16) | (w1 << 32) | (w0 << 48)
+    }
+
+    /// Σ value(lane) × weight(lane) over the eight byte lanes of `v`
+    /// (values ≤ 36, weights ≤ 18: partial sums stay below 2^16, so the
+    /// top u16 lane of each product is exact).
+    pub(super) fn dot(v: u64, even: u64, odd: u64) -> u32 {
+        let e = (v & LOW16).wrapping_mul(even) >> 48;
+        let o = ((v >> 8) & LOW16).wrapping_mul(odd) >> 48;
+        (e + o) as u32
+    }
+}
 
 const NOT_ASCII: u8 = 0x80; // placeholder for a non-ASCII char: no class, no value
 
@@ -368,8 +432,12 @@ fn century(b17: u8) -> Option<u16> {
     }
 }
 
+/// Two ASCII digits as a number. Total: callers pass digits, and any other
+/// byte gives a meaningless value instead of an overflow.
 fn two_digits(a: u8, b: u8) -> u8 {
-    (a - b'0') * 10 + (b - b'0')
+    a.wrapping_sub(b'0')
+        .wrapping_mul(10)
+        .wrapping_add(b.wrapping_sub(b'0'))
 }
 
 /// Birth date from positions 5–10 and 17 (bytes already known to be digits
@@ -379,6 +447,91 @@ pub(crate) fn date_of(b: &[u8; 18]) -> Option<Date> {
     let month = two_digits(b[6], b[7]);
     let day = two_digits(b[8], b[9]);
     Date::new(century(b[16])? + yy, month, day)
+}
+
+/// Year, month, day packed so integer order is date order.
+fn date_key(d: Date) -> u32 {
+    (u32::from(d.year()) << 9) | (u32::from(d.month()) << 5) | u32::from(d.day())
+}
+
+/// Every violation of 18 bytes, in report order (see [`Curp::parse`]).
+fn violations(b: &[u8; 18], opts: &ParseOptions) -> Vec<Violation> {
+    let mut bad_class: u32 = 0; // bit i: position i+1 has the wrong class
+    for (i, (&byte, &want)) in b.iter().zip(POSITION_CLASS.iter()).enumerate() {
+        bad_class |= u32::from(CLASS[usize::from(byte)] & want == 0) << i;
+    }
+    let date_digits_ok = bad_class & 0b11_1111_0000 == 0;
+    let date = if date_digits_ok {
+        match century(b[16]) {
+            Some(_) => date_of(b),
+            None => {
+                // Unknown century: accept if the day exists in either.
+                let yy = u16::from(two_digits(b[4], b[5]));
+                let (m, d) = (two_digits(b[6], b[7]), two_digits(b[8], b[9]));
+                Date::new(1900 + yy, m, d).or_else(|| Date::new(2000 + yy, m, d))
+            }
+        }
+    } else {
+        None
+    };
+    let date_ok = !date_digits_ok || date.is_some();
+    let future = match (date, opts.today) {
+        (Some(d), Some(today)) if century(b[16]).is_some() => date_key(d) > date_key(today),
+        _ => false,
+    };
+    let sex_ok = bad_class & (1 << 10) != 0
+        || matches!(b[10], b'H' | b'M')
+        || (b[10] == b'X' && opts.allow_nonbinary);
+    let state_ok = bad_class & (0b11 << 11) != 0 || State::from_code_bytes(b[11], b[12]).is_some();
+    let word_bad = bad_class & 0b1111 == 0 && is_inconvenient([b[0], b[1], b[2], b[3]]);
+    let diff_ok = !opts.strict_differentiator
+        || CLASS[usize::from(b[16])] & LETTER == 0
+        || (b'A'..=b'J').contains(&b[16]);
+    // Evaluated when positions 1–17 are all in the dictionary and 18 is a
+    // digit; otherwise the charset violation covers it.
+    let mut first17 = [0u8; 17];
+    first17.copy_from_slice(&b[..17]);
+    let check_ok = bad_class & (1 << 17) != 0
+        || match check_digit_bytes(&first17) {
+            Some(d) => d == b[17].wrapping_sub(b'0'),
+            None => true,
+        };
+
+    let mut sink = Sink(Vec::new());
+    // Charset: merge runs of adjacent bad positions.
+    let mut i = 0u8;
+    while i < 18 {
+        if bad_class & (1 << i) != 0 {
+            let start = i;
+            while i + 1 < 18 && bad_class & (1 << (i + 1)) != 0 {
+                i += 1;
+            }
+            sink.push(Rule::Charset, (start + 1)..=(i + 1));
+        }
+        i += 1;
+    }
+    if !date_ok {
+        sink.push(Rule::Date, 5..=10);
+    }
+    if future {
+        sink.push(Rule::FutureDate, 5..=10);
+    }
+    if !sex_ok {
+        sink.push(Rule::Sex, 11..=11);
+    }
+    if !state_ok {
+        sink.push(Rule::State, 12..=13);
+    }
+    if word_bad {
+        sink.push(Rule::InconvenientWord, 1..=4);
+    }
+    if !diff_ok {
+        sink.push(Rule::Differentiator, 17..=17);
+    }
+    if !check_ok {
+        sink.push(Rule::CheckDigit, 18..=18);
+    }
+    sink.0
 }
 
 impl Curp {
@@ -437,120 +590,97 @@ impl Curp {
         Curp::parse_bytes(&bytes, opts)
     }
 
+    /// `Some` when `text` is exactly a valid CURP; like [`Curp::parse`] but
+    /// never builds the error, for callers with a fallback.
+    pub(crate) fn parse_valid(text: &str, opts: &ParseOptions) -> Option<Curp> {
+        let b: &[u8; 18] = text.as_bytes().try_into().ok()?;
+        Curp::fast_path(b, opts)
+    }
+
     /// Strict checks on exactly 18 bytes (see [`Curp::parse`]).
     pub(crate) fn parse_bytes(b: &[u8; 18], opts: &ParseOptions) -> Result<Curp, ParseError> {
-        let mut bad_class: u32 = 0; // bit i: position i+1 has the wrong class
-        for (i, (&byte, &want)) in b.iter().zip(POSITION_CLASS.iter()).enumerate() {
-            if CLASS[usize::from(byte)] & want == 0 {
-                bad_class |= 1 << i;
+        match Curp::fast_path(b, opts) {
+            Some(c) => Ok(c),
+            None => Err(ParseError {
+                violations: violations(b, opts),
+            }),
+        }
+    }
+
+    /// The success path: `Some` exactly when [`violations`] finds none
+    /// (a unit property test holds the two together). Positions 1–16 are
+    /// checked and summed eight bytes at a time (SWAR), the rest by table;
+    /// no allocation.
+    #[inline]
+    fn fast_path(b: &[u8; 18], opts: &ParseOptions) -> Option<Curp> {
+        let (first8, rest) = b.split_first_chunk::<8>()?;
+        let (second8, _) = rest.split_first_chunk::<8>()?;
+        let lo = u64::from_le_bytes(*first8);
+        let hi = u64::from_le_bytes(*second8);
+        let (b1, b13, b14, b15, b16, b17) = (b[1], b[13], b[14], b[15], b[16], b[17]);
+        let class = |x: u8| CLASS[usize::from(x)];
+        let shape_ok = (lo | hi) & HIGH == 0
+            && swar::in_range(lo, b'A', b'Z') & LETTERS_LO == LETTERS_LO
+            && swar::in_range(lo, b'0', b'9') & DIGITS_LO == DIGITS_LO
+            && swar::in_range(hi, b'A', b'Z') & LETTERS_HI == LETTERS_HI
+            && swar::in_range(hi, b'0', b'9') & DIGITS_HI == DIGITS_HI
+            && class(b1) & VOWEL_OR_X != 0
+            && class(b13) & class(b14) & class(b15) & CONSONANT != 0
+            && class(b16) & ALNUM != 0
+            && b17.is_ascii_digit();
+        if !shape_ok {
+            return None;
+        }
+        // Dictionary values (§3.7): digit − '0'; letter − 'A' + 10, plus one
+        // after N (Ñ takes 24). Lanes are known digits or letters here.
+        let v_lo = lo.wrapping_sub(SUB_LO).wrapping_add(swar::above(lo, b'N'));
+        let v_hi = hi.wrapping_sub(SUB_HI).wrapping_add(swar::above(hi, b'N'));
+        let sum = swar::dot(v_lo, WEIGHTS_LO_EVEN, WEIGHTS_LO_ODD)
+            + swar::dot(v_hi, WEIGHTS_HI_EVEN, WEIGHTS_HI_ODD)
+            + u32::from(VALUE[usize::from(b16)]) * 2;
+        if u32::from(b17.wrapping_sub(b'0')) != (10 - sum % 10) % 10 {
+            return None;
+        }
+        let birth = date_of(b)?;
+        if let Some(today) = opts.today {
+            if date_key(birth) > date_key(today) {
+                return None;
             }
         }
-        // Hot path: everything in class; decide the semantic rules.
-        let date = if bad_class & 0b11_1111_0000 == 0 {
-            match century(b[16]) {
-                Some(_) => date_of(b),
-                None => {
-                    // Unknown century: accept if the day exists in either.
-                    let yy = u16::from(two_digits(b[4], b[5]));
-                    let (m, d) = (two_digits(b[6], b[7]), two_digits(b[8], b[9]));
-                    Date::new(1900 + yy, m, d).or_else(|| Date::new(2000 + yy, m, d))
-                }
-            }
-        } else {
-            None
-        };
-        let date_ok = bad_class & 0b11_1111_0000 != 0 || date.is_some();
-        let future = match (date, opts.today) {
-            (Some(d), Some(today)) if century(b[16]).is_some() => d > today,
-            _ => false,
-        };
-        let sex_ok = bad_class & (1 << 10) != 0
-            || matches!(b[10], b'H' | b'M')
-            || (b[10] == b'X' && opts.allow_nonbinary);
-        let state_ok =
-            bad_class & (0b11 << 11) != 0 || State::from_code_bytes(b[11], b[12]).is_some();
-        let word_bad = bad_class & 0b1111 == 0 && is_inconvenient([b[0], b[1], b[2], b[3]]);
-        let diff_ok = !opts.strict_differentiator
-            || CLASS[usize::from(b[16])] & LETTER == 0
-            || (b'A'..=b'J').contains(&b[16]);
-        let check_ok = if bad_class & (1 << 17) == 0 {
-            let mut first17 = [0u8; 17];
-            first17.copy_from_slice(&b[..17]);
-            match check_digit_bytes(&first17) {
-                Some(d) => d == b[17] - b'0',
-                None => true, // not computable: the charset violation covers it
-            }
-        } else {
-            true
-        };
-
-        if bad_class == 0
-            && date_ok
-            && !future
-            && sex_ok
-            && state_ok
-            && !word_bad
-            && diff_ok
-            && check_ok
+        let sex_ok = matches!(b[10], b'H' | b'M') || (b[10] == b'X' && opts.allow_nonbinary);
+        let diff_ok = !opts.strict_differentiator || b[16] <= b'J';
+        if !sex_ok
+            || !diff_ok
+            || State::from_code_bytes(b[11], b[12]).is_none()
+            || is_inconvenient([b[0], b[1], b[2], b[3]])
         {
-            if let Some(birth) = date {
-                return Ok(Curp { bytes: *b, birth });
-            }
+            return None;
         }
-
-        let mut sink = Sink(Vec::new());
-        // Charset: merge runs of adjacent bad positions.
-        let mut i = 0u8;
-        while i < 18 {
-            if bad_class & (1 << i) != 0 {
-                let start = i;
-                while i + 1 < 18 && bad_class & (1 << (i + 1)) != 0 {
-                    i += 1;
-                }
-                sink.push(Rule::Charset, (start + 1)..=(i + 1));
-            }
-            i += 1;
-        }
-        if !date_ok {
-            sink.push(Rule::Date, 5..=10);
-        }
-        if future {
-            sink.push(Rule::FutureDate, 5..=10);
-        }
-        if !sex_ok {
-            sink.push(Rule::Sex, 11..=11);
-        }
-        if !state_ok {
-            sink.push(Rule::State, 12..=13);
-        }
-        if word_bad {
-            sink.push(Rule::InconvenientWord, 1..=4);
-        }
-        if !diff_ok {
-            sink.push(Rule::Differentiator, 17..=17);
-        }
-        if !check_ok {
-            sink.push(Rule::CheckDigit, 18..=18);
-        }
-        Err(ParseError { violations: sink.0 })
+        Some(Curp {
+            bytes: Key(*b),
+            birth,
+        })
     }
 
     /// Build from bytes already known to be well-shaped (derivation). The
     /// caller guarantees 18 upper-case ASCII alphanumerics.
     pub(crate) fn from_parts(bytes: [u8; 18], birth: Date) -> Curp {
-        Curp { bytes, birth }
+        Curp {
+            bytes: Key(bytes),
+            birth,
+        }
     }
 
     /// The 18 characters.
     pub fn as_str(&self) -> &str {
         // Invariant: `bytes` holds only ASCII (checked on construction), so
         // this never falls back.
-        std::str::from_utf8(&self.bytes).unwrap_or_default()
+        std::str::from_utf8(&self.bytes.0).unwrap_or_default()
     }
 
     /// The 18 bytes.
     pub fn as_bytes(&self) -> &[u8; 18] {
-        &self.bytes
+        &self.bytes.0
     }
 
     /// Positions 1–16, the root (*segmento raíz*): derivable from the
@@ -562,7 +692,7 @@ impl Curp {
     /// The root as a [`Root`](super::Root) value.
     pub fn to_root(&self) -> super::Root {
         let mut r = [0u8; 16];
-        r.copy_from_slice(&self.bytes[..16]);
+        r.copy_from_slice(&self.bytes.0[..16]);
         super::Root::from_bytes(r)
     }
 
@@ -574,7 +704,7 @@ impl Curp {
 
     /// Sex, position 11.
     pub fn sex(&self) -> Sex {
-        match self.bytes[10] {
+        match self.bytes.0[10] {
             b'H' => Sex::Hombre,
             b'M' => Sex::Mujer,
             _ => Sex::NoBinario,
@@ -584,17 +714,17 @@ impl Curp {
     /// State of birth, positions 12–13 (`NE`: born abroad).
     pub fn state(&self) -> State {
         // Invariant: validated on construction; `Ne` is never reached.
-        State::from_code_bytes(self.bytes[11], self.bytes[12]).unwrap_or(State::Ne)
+        State::from_code_bytes(self.bytes.0[11], self.bytes.0[12]).unwrap_or(State::Ne)
     }
 
     /// Position 17, the homonym/century differentiator.
     pub fn differentiator(&self) -> char {
-        char::from(self.bytes[16])
+        char::from(self.bytes.0[16])
     }
 
     /// Position 18 as a number 0–9.
     pub fn check_digit(&self) -> u8 {
-        self.bytes[17].wrapping_sub(b'0')
+        self.bytes.0[17].wrapping_sub(b'0')
     }
 }
 
@@ -613,6 +743,7 @@ impl fmt::Display for Curp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn worked_example_check_digit() {
@@ -641,6 +772,76 @@ mod tests {
         assert_eq!(c.check_digit(), 1);
         assert_eq!(format!("{c:?}"), "Curp(..)");
         assert_eq!(c.to_string(), "SABC560626MDFLRN01");
+    }
+
+    /// Near-valid 18-byte values: a class-appropriate character per
+    /// position (occasionally anything), usually the right check digit.
+    fn near_valid() -> impl Strategy<Value = [u8; 18]> {
+        let pos = |set: &'static [u8]| {
+            prop_oneof![
+                40 => prop::sample::select(set),
+                1 => any::<u8>(),
+                1 => prop::sample::select(&b"0AEIOUXHMNZ*"[..]),
+            ]
+        };
+        const L: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        const V: &[u8] = b"AEIOUX";
+        const D: &[u8] = b"0123456789";
+        const DATE_Y: &[u8] = b"0019";
+        const C: &[u8] = b"BCDFGHJKLMNPQRSTVWXYZ";
+        let parts = (
+            (pos(L), pos(V), pos(L), pos(L)),
+            (
+                pos(DATE_Y),
+                pos(D),
+                pos(b"01"),
+                pos(D),
+                pos(b"0123"),
+                pos(D),
+            ),
+            (pos(b"HMX"), pos(b"DFNEMCJS"), pos(b"FCEST")),
+            (pos(C), pos(C), pos(C), pos(b"0AJKZ")),
+            (pos(D), 0u8..4, 0..State::ALL.len()),
+        );
+        parts.prop_map(|(a, b, c, d, (last, fix, state))| {
+            let mut x = [
+                a.0, a.1, a.2, a.3, b.0, b.1, b.2, b.3, b.4, b.5, c.0, c.1, c.2, d.0, d.1, d.2,
+                d.3, last,
+            ];
+            if fix >= 1 {
+                // Usually a real state code, so most values get far.
+                let code = State::ALL[state].code().as_bytes();
+                x[11] = code[0];
+                x[12] = code[1];
+            }
+            if fix >= 2 {
+                let mut f = [0u8; 17];
+                f.copy_from_slice(&x[..17]);
+                if let Some(cd) = check_digit_bytes(&f) {
+                    x[17] = b'0' + cd;
+                }
+            }
+            x
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_with_full_evaluation(
+            b in near_valid(),
+            today in proptest::option::of(0i64..800_000),
+            nonbinary in any::<bool>(),
+            strict in any::<bool>(),
+        ) {
+            let opts = ParseOptions {
+                today: today.and_then(Date::from_ordinal),
+                allow_nonbinary: nonbinary,
+                strict_differentiator: strict,
+            };
+            let fast = Curp::fast_path(&b, &opts);
+            let all = violations(&b, &opts);
+            proptest::prop_assert_eq!(fast.is_some(), all.is_empty(), "{:?}", all);
+        }
     }
 
     #[test]

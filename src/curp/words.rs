@@ -25,9 +25,32 @@ const WORD_KEYS: [u32; 81] = {
     t
 };
 
+/// Bit `(a*26 + b)*26 + c` set when some word starts with letters `a b c`
+/// (0-based from `A`): rejects almost every real prefix with one lookup.
+const PREFIX3: [u64; 275] = {
+    let mut t = [0u64; 275];
+    let mut i = 0;
+    while i < 81 {
+        let w = INCONVENIENT_WORDS[i].as_bytes();
+        let idx =
+            ((w[0] - b'A') as usize * 26 + (w[1] - b'A') as usize) * 26 + (w[2] - b'A') as usize;
+        t[idx / 64] |= 1 << (idx % 64);
+        i += 1;
+    }
+    t
+};
+
 /// True if these four upper-case ASCII letters are an uncensored word of §6.
 pub fn is_inconvenient(letters: [u8; 4]) -> bool {
-    WORD_KEYS
+    let [a, b, c, _] = letters;
+    if !(a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_ascii_uppercase()) {
+        return false;
+    }
+    let idx = (usize::from(a - b'A') * 26 + usize::from(b - b'A')) * 26 + usize::from(c - b'A');
+    let hit = PREFIX3
+        .get(idx / 64)
+        .is_some_and(|w| w & (1 << (idx % 64)) != 0);
+    hit && WORD_KEYS
         .binary_search(&u32::from_be_bytes(letters))
         .is_ok()
 }
@@ -60,6 +83,18 @@ mod tests {
         assert!(is_inconvenient(b));
         assert!(!is_inconvenient(*b"PXDO"));
         assert!(!is_inconvenient(*b"PEGL"));
+        assert!(!is_inconvenient(*b"PEDX"));
+        assert!(!is_inconvenient(*b"pedo"));
+        // Exhaustive over the 3-letter prefixes of every word and all
+        // fourth letters: the bitset never hides a word.
+        for w in INCONVENIENT_WORDS {
+            let b = w.as_bytes();
+            for last in b'A'..=b'Z' {
+                let cand = [b[0], b[1], b[2], last];
+                let listed = INCONVENIENT_WORDS.iter().any(|x| x.as_bytes() == cand);
+                assert_eq!(is_inconvenient(cand), listed);
+            }
+        }
     }
 
     #[test]

@@ -284,7 +284,7 @@ pub struct Stats {
 /// Streams a padrón: one row in memory at a time, plus 8 bytes per
 /// `record_id` to detect repeats.
 pub struct PadronReader<R: Read> {
-    csv: csv::Reader<io::Chain<io::Cursor<Vec<u8>>, R>>,
+    csv: csv::Reader<Lines<io::Chain<io::Cursor<Vec<u8>>, R>>>,
     delimiter: u8,
     header: Vec<String>,
     /// For each canonical column, its index in the file.
@@ -295,6 +295,8 @@ pub struct PadronReader<R: Read> {
     next_row: u64,
     ids: HashSet<u64, FixedState>,
     first_rows: Vec<(u64, u64)>,
+    /// The line where the next record starts if no empty line intervenes.
+    next_line: u64,
     stats: Stats,
 }
 
@@ -321,6 +323,51 @@ impl BuildHasher for FixedState {
 }
 
 const SNIFF_LIMIT: usize = 64 * 1024;
+
+/// Turns CRLF and lone CR line ends into LF and makes sure the input ends
+/// with one, so that the csv parser's line counter gives physical lines.
+struct Lines<R> {
+    inner: R,
+    /// The last byte passed on was a CR turned into LF: drop a following LF.
+    after_cr: bool,
+    /// The last byte passed on, to add a final LF at the end if needed.
+    last: Option<u8>,
+    done: bool,
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() || self.done {
+            return Ok(0);
+        }
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                self.done = true;
+                if self.last.is_some_and(|b| b != b'\n') {
+                    buf[0] = b'\n';
+                    return Ok(1);
+                }
+                return Ok(0);
+            }
+            let mut w = 0;
+            for r in 0..n {
+                let b = buf[r];
+                if b == b'\n' && self.after_cr {
+                    self.after_cr = false;
+                    continue;
+                }
+                self.after_cr = b == b'\r';
+                buf[w] = if b == b'\r' { b'\n' } else { b };
+                w += 1;
+            }
+            if w > 0 {
+                self.last = Some(buf[w - 1]);
+                return Ok(w);
+            }
+        }
+    }
+}
 
 fn decode(bytes: &[u8], reencoded: &mut bool) -> String {
     match std::str::from_utf8(bytes) {
@@ -350,6 +397,14 @@ fn sniff_delimiter(line: &[u8]) -> u8 {
         .max_by_key(|&i| (counts[i], usize::from(i == 0)))
         .unwrap_or(0);
     [b',', b';', b'\t'][best]
+}
+
+/// Line breaks inside a record's quoted fields.
+fn newlines(record: &csv::ByteRecord) -> u64 {
+    record
+        .iter()
+        .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+        .sum()
 }
 
 fn hash_id(id: &str) -> u64 {
@@ -409,8 +464,14 @@ impl<R: Read> PadronReader<R> {
             .delimiter(delimiter)
             .has_headers(true)
             .flexible(true)
-            .from_reader(io::Cursor::new(prefix).chain(input));
+            .from_reader(Lines {
+                inner: io::Cursor::new(prefix).chain(input),
+                after_cr: false,
+                last: None,
+                done: false,
+            });
         let raw_header = csv.byte_headers()?.clone();
+        let next_line = csv.position().line();
         if raw_header.is_empty()
             || raw_header
                 .iter()
@@ -461,6 +522,7 @@ impl<R: Read> PadronReader<R> {
             next_row: 1,
             ids: HashSet::with_hasher(FixedState),
             first_rows: Vec::new(),
+            next_line,
             stats: Stats::default(),
         })
     }
@@ -502,6 +564,15 @@ impl<R: Read> PadronReader<R> {
             if !self.csv.read_byte_record(&mut self.record)? {
                 return Ok(None);
             }
+            // The csv parser skips empty lines by itself (and counts them
+            // into the record that follows): every record ends with an LF
+            // here, so its first physical line is its end minus its own
+            // lines, and what lies between it and the previous record is
+            // blank.
+            let end = self.csv.position().line();
+            let start = end.saturating_sub(1 + newlines(&self.record));
+            self.stats.blank += start.saturating_sub(self.next_line);
+            self.next_line = end;
             if self
                 .record
                 .iter()
@@ -512,8 +583,7 @@ impl<R: Read> PadronReader<R> {
             }
             let row = self.next_row;
             self.next_row += 1;
-            let line = self.record.position().map_or(0, |p| p.line());
-            let item = self.convert(row, line);
+            let item = self.convert(row, start);
             match &item {
                 Item::Row(r) => {
                     self.stats.rows += 1;
@@ -706,14 +776,16 @@ mod tests {
 
     #[test]
     fn broken_rows_are_rejected_never_lost() {
-        let text = "record_id,nombre\n1,A\n2\n,C\n1,D\n\n , \n5,E\n";
+        let text = "record_id,nombre\n1,A\n2\n,C\n1,D\n\n , \n\"5\",\"E\nF\"\n\n6,G\n";
         let (rows, rejects, stats) = read_all(text.as_bytes(), ReadOptions::default());
         assert_eq!(
             rows.iter()
                 .map(|r| r.record_id.as_str())
                 .collect::<Vec<_>>(),
-            ["1", "5"]
+            ["1", "5", "6"]
         );
+        let lines: Vec<_> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 8, 11]);
         let reasons: Vec<_> = rejects.iter().map(|r| (r.row, r.reason.clone())).collect();
         assert_eq!(
             reasons,
@@ -729,8 +801,8 @@ mod tests {
                 (4, RejectReason::DuplicateRecordId { first_row: 1 }),
             ]
         );
-        assert_eq!(stats.blank, 1);
-        assert_eq!(stats.rows + stats.rejected, 5);
+        assert_eq!(stats.blank, 3);
+        assert_eq!(stats.rows + stats.rejected, 6);
         // Messages name the row and the column, never the value.
         let msg = rejects[2].to_string();
         assert!(msg.contains("row 4") && msg.contains("record_id"), "{msg}");
@@ -792,10 +864,14 @@ mod tests {
 
     #[test]
     fn bom_and_crlf() {
-        let text = b"\xEF\xBB\xBFrecord_id,nombre\r\n1,Ana\r\n";
-        let (rows, _, _) = read_all(text, ReadOptions::default());
+        let text = b"\xEF\xBB\xBFrecord_id,nombre\r\n1,Ana\r\n\r\n2,\"B\r\nC\"\r3,D";
+        let (rows, _, stats) = read_all(text, ReadOptions::default());
         assert_eq!(rows[0].record_id, "1");
         assert_eq!(rows[0].get(Column::Nombre), Some("Ana"));
+        assert_eq!(rows[1].get(Column::Nombre), Some("B\nC"));
+        let lines: Vec<_> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4, 6]);
+        assert_eq!(stats.blank, 1);
     }
 
     #[test]
