@@ -29,7 +29,7 @@
 //! - [`rng`]: a portable seeded generator (xoshiro256\*\* seeded by
 //!   SplitMix64) for reproducible synthetic data and sampling.
 //! - [`synth`]: synthetic padrones with ground truth and recorded corruptions;
-//!   -> curp, rng.
+//!   -> curp, name, rng.
 //! - [`eval`]: accuracy of linkage and deduplication against ground truth
 //!   (pairs, clusters, blocking, recall per corruption).
 //!
