@@ -13,6 +13,8 @@ mod curp;
 mod eval;
 #[path = "padron/key.rs"]
 mod key;
+#[path = "padron/name.rs"]
+mod name;
 #[path = "padron/synth.rs"]
 mod synth;
 
@@ -35,6 +37,9 @@ enum Command {
     /// Create keys and show their fingerprints.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Mexican names: MXF-1 keys, normalization, comparison.
+    #[command(subcommand)]
+    Name(name::NameCommand),
     /// Generate synthetic padrones with ground truth.
     Synth(synth::SynthArgs),
     /// Accuracy of matches against ground truth.
@@ -46,6 +51,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Curp(c) => curp::run(c),
         Command::Key(c) => key::run(c),
+        Command::Name(c) => name::run(c),
         Command::Synth(a) => synth::run(a),
         Command::Eval(a) => eval::run(a),
     };
