@@ -9,6 +9,8 @@
 mod common;
 #[path = "padron/curp.rs"]
 mod curp;
+#[path = "padron/encode.rs"]
+mod encode;
 #[path = "padron/eval.rs"]
 mod eval;
 #[path = "padron/key.rs"]
@@ -34,6 +36,8 @@ enum Command {
     /// Validate, decode and derive CURPs.
     #[command(subcommand)]
     Curp(curp::CurpCommand),
+    /// Pseudonymize a padrón under a secret key (what leaves an agency).
+    Encode(encode::EncodeArgs),
     /// Create keys and show their fingerprints.
     #[command(subcommand)]
     Key(key::KeyCommand),
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Curp(c) => curp::run(c),
+        Command::Encode(a) => encode::run(a),
         Command::Key(c) => key::run(c),
         Command::Name(c) => name::run(c),
         Command::Synth(a) => synth::run(a),
