@@ -29,6 +29,60 @@ pub fn compare_given(a: Option<GivenName<'_>>, b: Option<GivenName<'_>>) -> Give
     let (Some(a), Some(b)) = (a, b) else {
         return GivenLevel::Null;
     };
+    given_level(&a, &b, None, None)
+}
+
+/// Given names with the MXF-1 keys of their significant tokens computed
+/// once, for comparing one record against many
+/// ([`compare_prepared_given`]).
+pub struct PreparedGiven<'a> {
+    given: GivenName<'a>,
+    keys: SigKeys<'a>,
+}
+
+impl<'a> PreparedGiven<'a> {
+    /// Computes the keys of `given`'s significant tokens.
+    pub fn new(given: GivenName<'a>) -> PreparedGiven<'a> {
+        PreparedGiven {
+            keys: SigKeys::new(&given),
+            given,
+        }
+    }
+}
+
+impl std::fmt::Debug for PreparedGiven<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedGiven")
+            .field("given", &self.given)
+            .finish_non_exhaustive()
+    }
+}
+
+/// [`compare_given`] on prepared sides: same levels, without recomputing
+/// phonetic keys.
+pub fn compare_prepared_given(
+    a: Option<&PreparedGiven<'_>>,
+    b: Option<&PreparedGiven<'_>>,
+) -> GivenLevel {
+    let (Some(a), Some(b)) = (a, b) else {
+        return GivenLevel::Null;
+    };
+    given_level(
+        &a.given,
+        &b.given,
+        Some(a.keys.as_slice()),
+        Some(b.keys.as_slice()),
+    )
+}
+
+type TokKeys<'a> = (&'a str, phonetic::AgreementKeys);
+
+fn given_level(
+    a: &GivenName<'_>,
+    b: &GivenName<'_>,
+    keys_a: Option<&[TokKeys<'_>]>,
+    keys_b: Option<&[TokKeys<'_>]>,
+) -> GivenLevel {
     if a.as_match() == b.as_match() {
         return GivenLevel::Exact;
     }
@@ -36,11 +90,24 @@ pub fn compare_given(a: Option<GivenName<'_>>, b: Option<GivenName<'_>>) -> Give
     if sa == sb {
         return GivenLevel::ExactSignificant;
     }
-    if nickname_match(nicknames(), side(&a), side(&b)) {
+    if nickname_match(nicknames(), side(a), side(b)) {
         return GivenLevel::Nickname;
     }
-    let (ka, kb) = (SigKeys::new(&a), SigKeys::new(&b));
-    let (ka, kb) = (ka.as_slice(), kb.as_slice());
+    let (own_a, own_b);
+    let ka = match keys_a {
+        Some(k) => k,
+        None => {
+            own_a = SigKeys::new(a);
+            own_a.as_slice()
+        }
+    };
+    let kb = match keys_b {
+        Some(k) => k,
+        None => {
+            own_b = SigKeys::new(b);
+            own_b.as_slice()
+        }
+    };
     if phonetic_prefix(ka, kb) {
         return GivenLevel::Phonetic;
     }
@@ -51,7 +118,7 @@ pub fn compare_given(a: Option<GivenName<'_>>, b: Option<GivenName<'_>>) -> Give
     if subset(ka, kb) {
         return GivenLevel::Subset;
     }
-    if initials_match(&a, &b) || initials_match(&b, &a) {
+    if initials_match(a, b) || initials_match(b, a) {
         return GivenLevel::Initial;
     }
     if jw >= GIVEN_FAR_JW {
@@ -76,7 +143,7 @@ fn letters(s: &str) -> usize {
 
 /// Up to this many significant tokens per side keep their MXF-1 keys
 /// inline; more spill to the heap.
-const INLINE_TOKENS: usize = 3;
+const INLINE_TOKENS: usize = 2;
 
 /// The significant tokens of one side with their MXF-1 keys, computed once
 /// per comparison. Lives on the stack for one call: the size difference
@@ -115,7 +182,7 @@ impl<'a> SigKeys<'a> {
     }
 }
 
-fn tokens_agree(x: &(&str, phonetic::AgreementKeys), y: &(&str, phonetic::AgreementKeys)) -> bool {
+fn tokens_agree(x: &TokKeys<'_>, y: &TokKeys<'_>) -> bool {
     x.0 == y.0 || x.1.agrees_with(&y.1)
 }
 
@@ -131,7 +198,7 @@ fn phonetic_prefix(
 
 /// `G_SUBSET`: every significant token of the side with fewer is found
 /// (exactly or by MXF-1) among the other's.
-fn subset(a: &[(&str, phonetic::AgreementKeys)], b: &[(&str, phonetic::AgreementKeys)]) -> bool {
+fn subset(a: &[TokKeys<'_>], b: &[TokKeys<'_>]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     !short.is_empty()
         && short

@@ -38,9 +38,9 @@ impl Nickname {
 /// The nickname table, sorted by nickname (byte order).
 pub struct NicknameTable {
     entries: Vec<Nickname>,
-    /// `first[k]..first[k + 1]` are the entries whose first two letters
-    /// have index `k` (see [`bucket`]).
-    first: Vec<u16>,
+    /// The first 8 bytes of each nickname packed big-endian (zero padded):
+    /// sorted like `entries`, searched as integers.
+    packed: Vec<u64>,
 }
 
 impl fmt::Debug for NicknameTable {
@@ -78,26 +78,21 @@ impl NicknameTable {
             })
             .collect();
         entries.sort_by(|a, b| a.nickname.cmp(b.nickname));
-        let first = (0..=BUCKETS)
-            .map(|k| {
-                entries
-                    .iter()
-                    // Entries outside A-Z (none in the shipped file) sort last.
-                    .position(|e| bucket(e.nickname).map_or(true, |b| b >= k))
-                    .unwrap_or(entries.len()) as u16
-            })
-            .collect();
-        NicknameTable { entries, first }
+        let packed = entries.iter().map(|e| pack(e.nickname)).collect();
+        NicknameTable { entries, packed }
     }
 
     /// The entry of `nickname` (a `match` token or string), if listed.
     pub fn get(&self, nickname: &str) -> Option<&Nickname> {
-        let k = bucket(nickname)?;
-        let lo = usize::from(*self.first.get(k)?);
-        let hi = usize::from(*self.first.get(k + 1)?);
-        let bucket = self.entries.get(lo..hi)?;
-        let i = bucket.binary_search_by(|e| e.nickname.cmp(nickname)).ok()?;
-        bucket.get(i)
+        let key = pack(nickname);
+        let lo = self.packed.partition_point(|&k| k < key);
+        self.packed
+            .get(lo..)?
+            .iter()
+            .take_while(|&&k| k == key)
+            .zip(self.entries.get(lo..)?)
+            .map(|(_, e)| e)
+            .find(|e| e.nickname == nickname)
     }
 
     /// All entries, sorted by nickname.
@@ -106,18 +101,14 @@ impl NicknameTable {
     }
 }
 
-const BUCKETS: usize = 26 * 26;
-
-/// Index of a name's first two letters (a missing second letter counts as
-/// `A`); `None` outside `A`–`Z`.
-fn bucket(name: &str) -> Option<usize> {
-    let b = name.as_bytes();
-    let l = |i: usize, missing: u8| match b.get(i) {
-        Some(c) if c.is_ascii_uppercase() => Some(usize::from(c - b'A')),
-        Some(_) => None,
-        None => Some(usize::from(missing)),
-    };
-    Some(l(0, 255)? * 26 + l(1, 0)?).filter(|&k| k < BUCKETS)
+/// The first 8 bytes, big-endian, zero padded: orders like the strings
+/// (for strings without NUL bytes).
+fn pack(name: &str) -> u64 {
+    let mut b = [0u8; 8];
+    for (slot, c) in b.iter_mut().zip(name.bytes()) {
+        *slot = c;
+    }
+    u64::from_be_bytes(b)
 }
 
 /// The shipped table (parsed once).
@@ -218,6 +209,15 @@ mod tests {
         assert_eq!(t.get("BETO").unwrap().canonicals()[0], "ALBERTO");
         assert!(t.get("JOSE").is_none());
         assert!(t.get("").is_none());
+        // Same first 8 bytes as a listed nickname, then different.
+        assert!(t.get("CONCHITAS").is_none());
+        assert!(t.get("CONCHITA").is_some());
+        for e in t.entries() {
+            assert_eq!(
+                t.get(e.nickname()).map(Nickname::nickname),
+                Some(e.nickname())
+            );
+        }
         let mc = t.get("MARICARMEN").unwrap();
         assert_eq!(mc.significant().collect::<Vec<_>>(), ["CARMEN"]);
     }
