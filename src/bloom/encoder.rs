@@ -308,6 +308,7 @@ struct FieldPlan {
 /// Holds subkeys (zeroized on drop) and keyed permutations; `Debug` shows
 /// the schema name and layout only.
 pub struct Encoder {
+    id: u64,
     cache_slots: usize,
     schema: Schema,
     layout: FilterLayout,
@@ -326,9 +327,14 @@ const MAX_SALTS: usize = 256;
 /// per salt value and group, at most 256 values per group).
 #[derive(Default)]
 pub struct EncodeCache {
+    /// The encoder whose positions the tables hold (`None`: no tables).
+    owner: Option<u64>,
     scratch: Scratch,
     salted: Vec<std::collections::HashMap<String, GramTable>>,
 }
+
+/// Distinguishes encoders so a cache filled by one is never read by another.
+static NEXT_ENCODER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl fmt::Debug for EncodeCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -436,6 +442,7 @@ impl Encoder {
         let cache_slots = slot_groups.len();
         let layout = FilterLayout::of(&schema);
         Ok(Encoder {
+            id: NEXT_ENCODER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             cache_slots,
             schema,
             layout,
@@ -457,6 +464,7 @@ impl Encoder {
     /// A fresh cache for [`Encoder::encode_with`].
     pub fn new_cache(&self) -> EncodeCache {
         EncodeCache {
+            owner: Some(self.id),
             scratch: Scratch::default(),
             salted: (0..self.cache_slots).map(|_| Default::default()).collect(),
         }
@@ -475,9 +483,9 @@ impl Encoder {
         self.encode_with(&mut EncodeCache::default(), row, out)
     }
 
-    /// [`Encoder::encode_into`] reusing `cache` (made by
-    /// [`Encoder::new_cache`] for this encoder; the output is the same with
-    /// any cache, only speed differs).
+    /// [`Encoder::encode_into`] reusing `cache` (from
+    /// [`Encoder::new_cache`]). The output does not depend on the cache: a
+    /// cache made by another encoder is emptied and re-targeted first.
     pub fn encode_with(
         &self,
         cache: &mut EncodeCache,
@@ -532,6 +540,9 @@ impl Encoder {
                 None
             }
         };
+        if cache.owner.is_some_and(|o| o != self.id) {
+            *cache = self.new_cache();
+        }
         let s = &mut cache.scratch;
         let salted = &mut cache.salted;
         let mut record_base = std::mem::take(&mut s.record_base);
@@ -876,6 +887,13 @@ mod tests {
         assert!(d.contains("salt_tables"), "{d}");
         // Only salted groups get slots: given and surname (shared).
         assert_eq!(cache.salted.len(), 2);
+        // A cache filled under another key is not reused as is.
+        let other = Encoder::new(&key(5), Schema::padron()).unwrap();
+        let mut out = vec![0u64; other.layout().words_per_record];
+        other
+            .encode_with(&mut cache, &row(&PEOPLE[0]), &mut out)
+            .unwrap();
+        assert_eq!(out, other.encode(&row(&PEOPLE[0])).unwrap().0);
     }
 
     #[test]
