@@ -24,6 +24,8 @@
 //! - [`bloom`]: keyed q-gram Bloom-filter encodings, hardening, Dice.
 //! - [`encodings`]: the encodings file (header, records, checksum), its
 //!   streaming reader/writer, the columnar in-memory form, CSV export.
+//! - [`encode`]: the agency side: a padrón record becomes keyed tokens and
+//!   Bloom filters, with every holder normalizing alike.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
 //! - [`rng`]: a portable seeded generator (xoshiro256\*\* seeded by
@@ -42,6 +44,7 @@
 pub mod bloom;
 pub mod curp;
 pub mod date;
+pub mod encode;
 pub mod encodings;
 pub mod eval;
 pub mod io;

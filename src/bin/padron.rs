@@ -9,10 +9,14 @@
 mod common;
 #[path = "padron/curp.rs"]
 mod curp;
+#[path = "padron/encode.rs"]
+mod encode;
 #[path = "padron/eval.rs"]
 mod eval;
 #[path = "padron/key.rs"]
 mod key;
+#[path = "padron/name.rs"]
+mod name;
 #[path = "padron/synth.rs"]
 mod synth;
 
@@ -32,9 +36,14 @@ enum Command {
     /// Validate, decode and derive CURPs.
     #[command(subcommand)]
     Curp(curp::CurpCommand),
+    /// Pseudonymize a padrón under a secret key (what leaves an agency).
+    Encode(encode::EncodeArgs),
     /// Create keys and show their fingerprints.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Mexican names: MXF-1 keys, normalization, comparison.
+    #[command(subcommand)]
+    Name(name::NameCommand),
     /// Generate synthetic padrones with ground truth.
     Synth(synth::SynthArgs),
     /// Accuracy of matches against ground truth.
@@ -45,7 +54,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Curp(c) => curp::run(c),
+        Command::Encode(a) => encode::run(a),
         Command::Key(c) => key::run(c),
+        Command::Name(c) => name::run(c),
         Command::Synth(a) => synth::run(a),
         Command::Eval(a) => eval::run(a),
     };

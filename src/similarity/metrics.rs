@@ -51,6 +51,13 @@ pub fn normalized_levenshtein(a: &str, b: &str) -> Score {
     Score::clamped(levenshtein::normalized_similarity(a.bytes(), b.bytes()))
 }
 
+/// True if the OSA distance is at most `max` (faster than [`osa`] for a
+/// small `max`: the computation stops early).
+pub fn osa_within(a: &str, b: &str, max: usize) -> bool {
+    let args = osa::Args::default().score_cutoff(max);
+    osa::distance_with_args(a.bytes(), b.bytes(), &args).is_some()
+}
+
 /// Optimal string alignment distance (Levenshtein plus adjacent
 /// transpositions, each substring edited once).
 pub fn osa(a: &str, b: &str) -> usize {

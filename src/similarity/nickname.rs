@@ -38,8 +38,9 @@ impl Nickname {
 /// The nickname table, sorted by nickname (byte order).
 pub struct NicknameTable {
     entries: Vec<Nickname>,
-    /// `first[c]..first[c + 1]` are the entries starting with letter `c`.
-    first: [u16; 27],
+    /// `first[k]..first[k + 1]` are the entries whose first two letters
+    /// have index `k` (see [`bucket`]).
+    first: Vec<u16>,
 }
 
 impl fmt::Debug for NicknameTable {
@@ -77,22 +78,23 @@ impl NicknameTable {
             })
             .collect();
         entries.sort_by(|a, b| a.nickname.cmp(b.nickname));
-        let mut first = [0u16; 27];
-        for (c, slot) in first.iter_mut().enumerate() {
-            let letter = b'A' + c as u8;
-            *slot = entries
-                .iter()
-                .position(|e| e.nickname.as_bytes().first().is_some_and(|&b| b >= letter))
-                .unwrap_or(entries.len()) as u16;
-        }
+        let first = (0..=BUCKETS)
+            .map(|k| {
+                entries
+                    .iter()
+                    // Entries outside A-Z (none in the shipped file) sort last.
+                    .position(|e| bucket(e.nickname).map_or(true, |b| b >= k))
+                    .unwrap_or(entries.len()) as u16
+            })
+            .collect();
         NicknameTable { entries, first }
     }
 
     /// The entry of `nickname` (a `match` token or string), if listed.
     pub fn get(&self, nickname: &str) -> Option<&Nickname> {
-        let c = usize::from(nickname.as_bytes().first()?.checked_sub(b'A')?);
-        let lo = usize::from(*self.first.get(c)?);
-        let hi = usize::from(*self.first.get(c + 1)?);
+        let k = bucket(nickname)?;
+        let lo = usize::from(*self.first.get(k)?);
+        let hi = usize::from(*self.first.get(k + 1)?);
         let bucket = self.entries.get(lo..hi)?;
         let i = bucket.binary_search_by(|e| e.nickname.cmp(nickname)).ok()?;
         bucket.get(i)
@@ -102,6 +104,20 @@ impl NicknameTable {
     pub fn entries(&self) -> &[Nickname] {
         &self.entries
     }
+}
+
+const BUCKETS: usize = 26 * 26;
+
+/// Index of a name's first two letters (a missing second letter counts as
+/// `A`); `None` outside `A`–`Z`.
+fn bucket(name: &str) -> Option<usize> {
+    let b = name.as_bytes();
+    let l = |i: usize, missing: u8| match b.get(i) {
+        Some(c) if c.is_ascii_uppercase() => Some(usize::from(c - b'A')),
+        Some(_) => None,
+        None => Some(usize::from(missing)),
+    };
+    Some(l(0, 255)? * 26 + l(1, 0)?).filter(|&k| k < BUCKETS)
 }
 
 /// The shipped table (parsed once).
@@ -150,7 +166,7 @@ pub(crate) fn nickname_match(table: &NicknameTable, a: Side<'_>, b: Side<'_>) ->
 
 fn lookups<'t>(table: &'t NicknameTable, s: Side<'_>) -> [Option<&'t Nickname>; 2] {
     let first = table.get(s.first);
-    let whole = if s.significant != s.first {
+    let whole = if s.significant != s.first && !s.significant.contains(' ') {
         table.get(s.significant)
     } else {
         None
