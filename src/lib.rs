@@ -8,6 +8,8 @@
 //!
 //! - [`curp`]: parse, validate and derive CURPs (RENAPO rules).
 //! - [`date`]: calendar dates (birth dates) without a clock.
+//! - [`link`]: blocking, Fellegi–Sunter scoring fitted by EM, thresholds,
+//!   one-to-one assignment and clustering over encoded records.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
 //!
@@ -20,3 +22,4 @@
 pub mod curp;
 pub mod date;
 pub mod io;
+pub mod link;
