@@ -23,7 +23,13 @@ pub struct BlockingConfig {
     pub max_block_pairs: u64,
     /// Bloom-filter blocking; `None` = tokens only.
     pub lsh: Option<LshConfig>,
+    /// Compare every allowed pair instead (small inputs, reference runs);
+    /// refused above [`MAX_EXHAUSTIVE_PAIRS`].
+    pub exhaustive: bool,
 }
+
+/// Largest comparison space [`BlockingConfig::exhaustive`] accepts.
+pub const MAX_EXHAUSTIVE_PAIRS: u128 = 100_000_000;
 
 impl Default for BlockingConfig {
     fn default() -> BlockingConfig {
@@ -31,6 +37,7 @@ impl Default for BlockingConfig {
             rules: None,
             max_block_pairs: 10_000,
             lsh: Some(LshConfig::default()),
+            exhaustive: false,
         }
     }
 }
@@ -372,6 +379,9 @@ pub(crate) fn candidates<I: LinkInput>(
     pc: &Popcounts,
     progress: &dyn Progress,
 ) -> (Vec<u64>, BlockingStats) {
+    if config.exhaustive {
+        return exhaustive(corpus);
+    }
     let total_rules = rules.len() as u64;
     progress.report(Stage::Blocking, 0, total_rules);
     let outputs: Vec<RuleOutput> = (0..rules.len())
@@ -417,6 +427,29 @@ pub(crate) fn candidates<I: LinkInput>(
         0.0
     } else {
         1.0 - stats.candidates as f64 / stats.comparison_space as f64
+    };
+    (pairs, stats)
+}
+
+/// Every allowed pair (the caller checked the space is small enough).
+fn exhaustive<I: LinkInput>(corpus: &Corpus<'_, I>) -> (Vec<u64>, BlockingStats) {
+    let n = corpus.len();
+    let pairs: Vec<u64> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            (i + 1..n)
+                .filter(move |&j| corpus.pair_allowed(i, j))
+                .map(move |j| pack(i, j))
+        })
+        .collect();
+    let stats = BlockingStats {
+        records: (0..corpus.sources())
+            .map(|s| u64::from(corpus.source_len(s)))
+            .collect(),
+        comparison_space: pairs.len() as u64,
+        candidates: pairs.len() as u64,
+        reduction_ratio: 0.0,
+        ..BlockingStats::default()
     };
     (pairs, stats)
 }

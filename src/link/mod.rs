@@ -68,6 +68,7 @@ use subtle::ConstantTimeEq;
 
 pub use blocking::{
     BlockingConfig, BlockingStats, LshConfig, LshScope, LshStats, OversizedBlock, RuleStats,
+    MAX_EXHAUSTIVE_PAIRS,
 };
 pub use compare::{ComparisonDef, Pattern, DEFAULT_BANDS, MAX_COMPARISONS, MAX_LEVELS};
 pub use error::LinkError;
@@ -403,6 +404,13 @@ impl Linker {
         let inputs = corpus.inputs();
         let cmp = self.comparator(inputs)?;
         let schema = inputs.first().ok_or(LinkError::NoInput)?.schema();
+        if self.config.blocking.exhaustive
+            && corpus.comparison_space() > blocking::MAX_EXHAUSTIVE_PAIRS
+        {
+            return Err(LinkError::Config(
+                "exhaustive blocking refused: more than 100 million pairs",
+            ));
+        }
         let pc = Popcounts::new(corpus, &cmp);
         let rules: Vec<usize> = match &self.config.blocking.rules {
             None => (0..schema.token_rules.len()).collect(),
