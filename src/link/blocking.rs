@@ -46,29 +46,43 @@ impl Default for BlockingConfig {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum LshScope {
-    /// Pairs with at least one record that no token join caught (the
-    /// default: tokens already pair the others, and LSH stays cheap).
+    /// Every record (the default: a record paired by a token may still
+    /// have a second, corrupted partner the tokens miss).
     #[default]
-    Uncaught,
-    /// Every record (more candidates, higher pair completeness on records
-    /// whose token partner is someone else).
     All,
+    /// Only pairs with at least one record that no token join caught
+    /// (fewer candidates when most records have a token partner).
+    Uncaught,
 }
 
 /// Hamming-LSH by bit sampling over record filters.
 ///
-/// Each band samples `bits_per_band` bit positions (seeded); two records
-/// whose filters agree on all of them fall in the same bucket. A pair from
-/// a bucket is kept when its record-filter Dice is at least `min_dice`
-/// (checked first by the popcount-length bound: Dice >= t implies
+/// Each band samples bit positions (seeded); two records whose filters
+/// agree on all of them fall in the same bucket. A pair from a bucket is
+/// kept when its record-filter Dice is at least `min_dice` (checked first
+/// by the popcount-length bound: Dice >= t implies
 /// min(|a|,|b|) / max(|a|,|b|) >= t / (2 - t)).
+///
+/// With `bits_per_band = 0` (the default) the number of bits adapts to the
+/// data: per-bit densities ρ are estimated on a deterministic sample of
+/// records, only informative bits (0.02 < ρ < 0.98) are sampled, and a band
+/// takes bits until the chance that two random records agree on all of
+/// them, Π (ρ² + (1-ρ)²), falls below `collisions_per_record · n / space`
+/// (about `collisions_per_record` random bucket pairs per record and band).
+/// A true pair with Hamming distance h over l bits agrees on a sampled bit
+/// with probability about 1 - h/l, so pairs of high record Dice collide in
+/// at least one band with high probability.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct LshConfig {
     /// Number of bands.
     pub bands: u32,
-    /// Sampled bits per band (1..=64).
+    /// Sampled bits per band (1..=64), or 0 to choose per band from the
+    /// data (see above).
     pub bits_per_band: u32,
+    /// Target random bucket pairs per record and band when
+    /// `bits_per_band` is 0.
+    pub collisions_per_record: f64,
     /// Seed of the sampled positions (not secret: positions in a keyed
     /// filter reveal nothing).
     pub seed: u64,
@@ -84,11 +98,12 @@ impl Default for LshConfig {
     fn default() -> LshConfig {
         LshConfig {
             bands: 48,
-            bits_per_band: 16,
+            bits_per_band: 0,
+            collisions_per_record: 0.1,
             seed: 0x7061_6472_6f6e_4c53, // "padronLS"
-            min_dice: 0.6,
+            min_dice: 0.7,
             max_bucket: 1_000,
-            scope: LshScope::Uncaught,
+            scope: LshScope::All,
         }
     }
 }
@@ -134,6 +149,8 @@ pub struct LshStats {
     pub pairs_kept: u64,
     /// Buckets skipped for exceeding `max_bucket`.
     pub skipped_buckets: u64,
+    /// Mean sampled bits per band.
+    pub mean_bits_per_band: f64,
 }
 
 /// What blocking did; pair completeness and reduction ratio follow from
@@ -454,23 +471,96 @@ fn exhaustive<I: LinkInput>(corpus: &Corpus<'_, I>) -> (Vec<u64>, BlockingStats)
     (pairs, stats)
 }
 
-/// The sampled bit positions of each band.
-fn band_positions(cfg: &LshConfig, bits: u32) -> Vec<Vec<u32>> {
-    let k = cfg.bits_per_band.clamp(1, 64).min(bits.max(1));
+/// The sampled bit positions of each band (see [`LshConfig`]).
+fn band_positions<I: LinkInput>(
+    corpus: &Corpus<'_, I>,
+    cfg: &LshConfig,
+    bits: u32,
+) -> Vec<Vec<u32>> {
+    if cfg.bits_per_band != 0 {
+        let k = cfg.bits_per_band.clamp(1, 64).min(bits.max(1));
+        return (0..cfg.bands)
+            .map(|b| {
+                let mut rng = SplitMix64::new(cfg.seed ^ mix64(u64::from(b) + 1));
+                let mut pos: Vec<u32> = Vec::with_capacity(k as usize);
+                while pos.len() < k as usize {
+                    let p = rng.below(u64::from(bits)) as u32;
+                    if !pos.contains(&p) {
+                        pos.push(p);
+                    }
+                }
+                pos.sort_unstable();
+                pos
+            })
+            .collect();
+    }
+    // Per-bit densities on an evenly spaced sample of records.
+    let n = corpus.len();
+    let sample = n.min(20_000);
+    let mut ones = vec![0u32; bits as usize];
+    let mut counted = 0u32;
+    for s in 0..sample {
+        let g = (u64::from(s) * u64::from(n) / u64::from(sample)) as u32;
+        let f = corpus.record_filter(g);
+        if f.iter().all(|&w| w == 0) {
+            continue;
+        }
+        counted += 1;
+        for (w, &word) in f.iter().enumerate() {
+            let mut x = word;
+            while x != 0 {
+                let b = w * 64 + x.trailing_zeros() as usize;
+                if let Some(c) = ones.get_mut(b) {
+                    *c += 1;
+                }
+                x &= x - 1;
+            }
+        }
+    }
+    if counted == 0 {
+        return Vec::new();
+    }
+    // ln P(two random records agree on bit b), for informative bits.
+    let informative: Vec<(u32, f64)> = ones
+        .iter()
+        .enumerate()
+        .filter_map(|(b, &c)| {
+            let rho = f64::from(c) / f64::from(counted);
+            (rho > 0.02 && rho < 0.98)
+                .then(|| (b as u32, (rho * rho + (1.0 - rho) * (1.0 - rho)).ln()))
+        })
+        .collect();
+    if informative.is_empty() {
+        return Vec::new();
+    }
+    let space = corpus.comparison_space().max(1) as f64;
+    let target = (cfg.collisions_per_record.max(1e-9) * f64::from(n) / space).min(1.0);
+    let ln_target = target.ln();
     (0..cfg.bands)
         .map(|b| {
             let mut rng = SplitMix64::new(cfg.seed ^ mix64(u64::from(b) + 1));
-            let mut pos: Vec<u32> = Vec::with_capacity(k as usize);
-            while pos.len() < k as usize {
-                let p = rng.below(u64::from(bits)) as u32;
-                if !pos.contains(&p) {
-                    pos.push(p);
-                }
+            // Partial Fisher–Yates over the informative bits.
+            let mut pool: Vec<(u32, f64)> = informative.clone();
+            let mut pos: Vec<u32> = Vec::new();
+            let mut ln_p = 0.0;
+            let mut x = 0;
+            while x < pool.len() && pos.len() < 64 && ln_p > ln_target {
+                let y = x + rng.below((pool.len() - x) as u64) as usize;
+                pool.swap(x, y);
+                pos.push(pool[x].0);
+                ln_p += pool[x].1;
+                x += 1;
             }
             pos.sort_unstable();
             pos
         })
         .collect()
+}
+
+/// 32-bit hash of a band key.
+#[inline]
+fn bucket_hash(key: u64) -> u64 {
+    mix64(key) >> 32
 }
 
 #[inline]
@@ -546,108 +636,113 @@ fn lsh_candidates<I: LinkInput>(
     if indexed.is_empty() {
         return (Vec::new(), stats);
     }
-    let positions = band_positions(cfg, bits);
+    let positions = band_positions(corpus, cfg, bits);
+    if !positions.is_empty() {
+        stats.mean_bits_per_band =
+            positions.iter().map(Vec::len).sum::<usize>() as f64 / positions.len() as f64;
+    }
     let examined = AtomicU64::new(0);
     let skipped = AtomicU64::new(0);
-    let done = AtomicU64::new(0);
     let bands = positions.len() as u64;
     progress.report(Stage::Lsh, 0, bands);
-    let per_band: Vec<Vec<u64>> = positions
-        .iter()
-        .map(|pos| {
-            // Index: (key, g) of the indexed records, sorted.
-            let mut index: Vec<(u64, u32)> = indexed
-                .par_iter()
-                .map(|&g| (band_key(corpus.record_filter(g), pos), g))
-                .collect();
-            index.par_sort_unstable();
-            let mut out: Vec<u64>;
-            if all_probe {
-                // Every record is indexed: pairs within each bucket.
-                let mut runs: Vec<(usize, usize)> = Vec::new();
-                let mut start = 0;
-                while start < index.len() {
-                    let mut end = start + 1;
-                    while end < index.len() && index[end].0 == index[start].0 {
-                        end += 1;
-                    }
-                    if end - start >= 2 {
-                        if end - start > cfg.max_bucket as usize {
-                            skipped.fetch_add(1, Ordering::Relaxed);
-                        } else {
-                            runs.push((start, end));
-                        }
-                    }
-                    start = end;
+    // Kept pairs of all bands so far; sorted and deduplicated whenever it
+    // doubles, so memory stays near the number of distinct pairs.
+    let mut all: Vec<u64> = Vec::new();
+    let mut clean = 0usize;
+    for (b, pos) in positions.iter().enumerate() {
+        // Index entries: 32-bit hash of the band key above the record
+        // index, sorted. A hash collision only adds a bucket pair that the
+        // Dice check then examines.
+        let mut index: Vec<u64> = indexed
+            .par_iter()
+            .map(|&g| (bucket_hash(band_key(corpus.record_filter(g), pos)) << 32) | u64::from(g))
+            .collect();
+        index.par_sort_unstable();
+        let mut out: Vec<u64> = if all_probe {
+            // Every record is indexed: pairs within each bucket.
+            let mut runs: Vec<(usize, usize)> = Vec::new();
+            let mut start = 0;
+            while start < index.len() {
+                let h = index[start] >> 32;
+                let mut end = start + 1;
+                while end < index.len() && index[end] >> 32 == h {
+                    end += 1;
                 }
-                out = runs
-                    .par_iter()
-                    .flat_map_iter(|&(s, e)| {
-                        let bucket = &index[s..e];
-                        let mut v = Vec::new();
-                        let mut ex = 0u64;
-                        for (x, &(_, i)) in bucket.iter().enumerate() {
-                            for &(_, j) in &bucket[x + 1..] {
-                                if corpus.pair_allowed(i, j) {
-                                    ex += 1;
-                                    if lsh_verify(corpus, pc, cfg.min_dice, i, j) {
-                                        v.push(pack(i, j));
-                                    }
-                                }
-                            }
-                        }
-                        examined.fetch_add(ex, Ordering::Relaxed);
-                        v
-                    })
-                    .collect();
-            } else {
-                // Probe every record against the uncaught records' buckets.
-                let keys: Vec<u64> = index.iter().map(|e| e.0).collect();
-                out = (0..n)
-                    .into_par_iter()
-                    .with_min_len(4096)
-                    .flat_map_iter(|h| {
-                        let mut v = Vec::new();
-                        if !present(h) {
-                            return v;
-                        }
-                        let key = band_key(corpus.record_filter(h), pos);
-                        let lo = keys.partition_point(|&k| k < key);
-                        let hi = keys.partition_point(|&k| k <= key);
-                        if hi - lo > cfg.max_bucket as usize {
-                            // Count the bucket once: when its first indexed
-                            // record probes (every record probes, and it
-                            // has this key).
-                            if index.get(lo).map(|e| e.1) == Some(h) {
-                                skipped.fetch_add(1, Ordering::Relaxed);
-                            }
-                            return v;
-                        }
-                        let mut ex = 0u64;
-                        for &(_, r) in &index[lo..hi] {
-                            if corpus.pair_allowed(h, r) {
-                                ex += 1;
-                                if lsh_verify(corpus, pc, cfg.min_dice, h, r) {
-                                    v.push(pack(h, r));
-                                }
-                            }
-                        }
-                        examined.fetch_add(ex, Ordering::Relaxed);
-                        v
-                    })
-                    .collect();
+                if end - start >= 2 {
+                    if end - start > cfg.max_bucket as usize {
+                        skipped.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        runs.push((start, end));
+                    }
+                }
+                start = end;
             }
-            out.par_sort_unstable();
-            out.dedup();
-            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-            progress.report(Stage::Lsh, d, bands);
-            out
-        })
-        .collect();
-    let total: usize = per_band.iter().map(Vec::len).sum();
-    let mut all: Vec<u64> = Vec::with_capacity(total);
-    for v in per_band {
-        all.extend_from_slice(&v);
+            runs.par_iter()
+                .flat_map_iter(|&(s, e)| {
+                    let bucket = &index[s..e];
+                    let mut v = Vec::new();
+                    let mut ex = 0u64;
+                    for (x, &ei) in bucket.iter().enumerate() {
+                        let i = ei as u32;
+                        for &ej in &bucket[x + 1..] {
+                            let j = ej as u32;
+                            if corpus.pair_allowed(i, j) {
+                                ex += 1;
+                                if lsh_verify(corpus, pc, cfg.min_dice, i, j) {
+                                    v.push(pack(i, j));
+                                }
+                            }
+                        }
+                    }
+                    examined.fetch_add(ex, Ordering::Relaxed);
+                    v
+                })
+                .collect()
+        } else {
+            // Probe every record against the uncaught records' buckets.
+            (0..n)
+                .into_par_iter()
+                .with_min_len(4096)
+                .flat_map_iter(|h| {
+                    let mut v = Vec::new();
+                    if !present(h) {
+                        return v;
+                    }
+                    let key = bucket_hash(band_key(corpus.record_filter(h), pos));
+                    let lo = index.partition_point(|&e| e >> 32 < key);
+                    let hi = index.partition_point(|&e| e >> 32 <= key);
+                    if hi - lo > cfg.max_bucket as usize {
+                        // Count the bucket once: when its first indexed
+                        // record probes (every record probes, and it has
+                        // this key).
+                        if index.get(lo).map(|&e| e as u32) == Some(h) {
+                            skipped.fetch_add(1, Ordering::Relaxed);
+                        }
+                        return v;
+                    }
+                    let mut ex = 0u64;
+                    for &e in &index[lo..hi] {
+                        let r = e as u32;
+                        if corpus.pair_allowed(h, r) {
+                            ex += 1;
+                            if lsh_verify(corpus, pc, cfg.min_dice, h, r) {
+                                v.push(pack(h, r));
+                            }
+                        }
+                    }
+                    examined.fetch_add(ex, Ordering::Relaxed);
+                    v
+                })
+                .collect()
+        };
+        drop(index);
+        all.append(&mut out);
+        if all.len() > 2 * clean.max(1 << 16) {
+            all.par_sort_unstable();
+            all.dedup();
+            clean = all.len();
+        }
+        progress.report(Stage::Lsh, b as u64 + 1, bands);
     }
     all.par_sort_unstable();
     all.dedup();

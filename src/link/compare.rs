@@ -325,20 +325,32 @@ impl Comparator {
         i: u32,
         j: u32,
     ) -> Pattern {
+        let (ia, li) = corpus.locate(i);
+        let (ib, lj) = corpus.locate(j);
+        let a = Side {
+            input: ia,
+            local: li,
+            g: i,
+        };
+        let b = Side {
+            input: ib,
+            local: lj,
+            g: j,
+        };
         let mut sims = [Sim::MISSING; MAX_COMPARISONS];
         for &s in &self.singles {
-            sims[s] = self.sim(corpus, pc, i, s, j, s);
+            sims[s] = self.sim(pc, &a, s, &b, s);
         }
         for g in &self.groups {
-            self.assign_group(corpus, pc, i, j, g, &mut sims);
+            self.assign_group(pc, &a, &b, g, &mut sims);
         }
         let mut p = Pattern(0);
         for (c, comp) in self.comps.iter().enumerate() {
             let mut level: u8 = 0;
             let mut out = None;
             if let Some(rule) = comp.token {
-                match (corpus.token(i, rule), corpus.token(j, rule)) {
-                    (Some(a), Some(b)) if a == b => out = Some(Some(0)),
+                match (ia.token(li, rule), ib.token(lj, rule)) {
+                    (Some(x), Some(y)) if x == y => out = Some(Some(0)),
                     (Some(_), Some(_)) if comp.slot.is_none() => out = Some(Some(1)),
                     _ if comp.slot.is_none() => out = Some(None),
                     _ => {}
@@ -373,41 +385,40 @@ impl Comparator {
         p
     }
 
-    /// Similarity of field slot `sa` of record `i` with slot `sb` of `j`.
+    /// Similarity of field slot `sa` of record `a` with slot `sb` of `b`.
     #[inline]
     fn sim<I: LinkInput>(
         &self,
-        corpus: &Corpus<'_, I>,
         pc: &Popcounts,
-        i: u32,
+        a: &Side<'_, I>,
         sa: usize,
-        j: u32,
+        b: &Side<'_, I>,
         sb: usize,
     ) -> Sim {
-        let pa = pc.field(i, sa);
-        let pb = pc.field(j, sb);
+        let pa = pc.field(a.g, sa);
+        let pb = pc.field(b.g, sb);
         if pa == 0 || pb == 0 {
             return Sim::MISSING;
         }
-        let fa = self.slot_field(sa);
-        let fb = self.slot_field(sb);
-        match (corpus.field_filter(i, fa), corpus.field_filter(j, fb)) {
-            (Some(a), Some(b)) => Sim {
-                common: and_count(a, b),
+        match (
+            a.input.field_filter(a.local, self.slot_field(sa)),
+            b.input.field_filter(b.local, self.slot_field(sb)),
+        ) {
+            (Some(x), Some(y)) => Sim {
+                common: and_count(x, y),
                 sum: pa + pb,
             },
             _ => Sim::MISSING,
         }
     }
 
-    /// Best assignment of `i`'s fields of a crosswise group to `j`'s
+    /// Best assignment of `a`'s fields of a crosswise group to `b`'s
     /// (maximum total Dice over present pairs; identity wins ties).
     fn assign_group<I: LinkInput>(
         &self,
-        corpus: &Corpus<'_, I>,
         pc: &Popcounts,
-        i: u32,
-        j: u32,
+        a: &Side<'_, I>,
+        b: &Side<'_, I>,
         group: &[usize],
         sims: &mut [Sim; MAX_COMPARISONS],
     ) {
@@ -415,7 +426,7 @@ impl Comparator {
         let mut m = [[Sim::MISSING; MAX_COMPARISONS]; MAX_COMPARISONS];
         for (p, &sp) in group.iter().enumerate() {
             for (q, &sq) in group.iter().enumerate() {
-                m[p][q] = self.sim(corpus, pc, i, sp, j, sq);
+                m[p][q] = self.sim(pc, a, sp, b, sq);
             }
         }
         if let Some(perms) = self.perms.get(k).filter(|_| k <= EXACT_GROUP) {
@@ -464,6 +475,13 @@ impl Comparator {
             }
         }
     }
+}
+
+/// One record of a pair, resolved once.
+struct Side<'a, I> {
+    input: &'a I,
+    local: usize,
+    g: u32,
 }
 
 /// All permutations of `0..k` in lexicographic order (identity first).

@@ -248,8 +248,11 @@ impl Linker {
     /// A linker with `config`, checked.
     pub fn new(config: LinkConfig) -> Result<Linker, LinkError> {
         if let Some(lsh) = &config.blocking.lsh {
-            if lsh.bits_per_band == 0 || lsh.bits_per_band > 64 {
-                return Err(LinkError::Config("LSH bits_per_band must be in 1..=64"));
+            if lsh.bits_per_band > 64 {
+                return Err(LinkError::Config("LSH bits_per_band must be in 0..=64"));
+            }
+            if lsh.collisions_per_record.is_nan() || lsh.collisions_per_record <= 0.0 {
+                return Err(LinkError::Config("LSH collisions_per_record must be > 0"));
             }
             if !(lsh.min_dice >= 0.0 && lsh.min_dice <= 1.0) {
                 return Err(LinkError::Config("LSH min_dice must be in [0, 1]"));
@@ -374,6 +377,90 @@ impl Linker {
         })
     }
 
+    /// Only the candidate pairs of a linkage run (A index, B index), sorted,
+    /// with blocking statistics: for measuring pair completeness.
+    pub fn link_candidates<I: LinkInput>(
+        &self,
+        a: &I,
+        b: &I,
+        progress: &dyn Progress,
+    ) -> Result<(Vec<(u32, u32)>, BlockingStats), LinkError> {
+        let inputs = [a, b];
+        let corpus = Corpus::new(&inputs[..], PairMode::Cross)?;
+        let (pairs, stats) = self.block(&corpus, progress)?;
+        let off = corpus.source_offset(1);
+        Ok((
+            pairs
+                .iter()
+                .map(|&p| {
+                    let (i, j) = unpack(p);
+                    (i, j - off)
+                })
+                .collect(),
+            stats,
+        ))
+    }
+
+    /// Only the candidate pairs of a dedupe run (i < j), sorted, with
+    /// blocking statistics.
+    pub fn dedupe_candidates<I: LinkInput>(
+        &self,
+        input: &I,
+        progress: &dyn Progress,
+    ) -> Result<(Vec<(u32, u32)>, BlockingStats), LinkError> {
+        let inputs = [input];
+        let corpus = Corpus::new(&inputs[..], PairMode::All)?;
+        let (pairs, stats) = self.block(&corpus, progress)?;
+        Ok((pairs.iter().map(|&p| unpack(p)).collect(), stats))
+    }
+
+    fn block<I: LinkInput>(
+        &self,
+        corpus: &Corpus<'_, I>,
+        progress: &dyn Progress,
+    ) -> Result<(Vec<u64>, BlockingStats), LinkError> {
+        let inputs = corpus.inputs();
+        let cmp = self.comparator(inputs)?;
+        let schema = inputs.first().ok_or(LinkError::NoInput)?.schema();
+        let pc = Popcounts::new(corpus, &cmp);
+        let rules = self.rules(&schema)?;
+        self.check_exhaustive(corpus)?;
+        Ok(blocking::candidates(
+            corpus,
+            &schema.token_rules,
+            &rules,
+            &self.config.blocking,
+            &pc,
+            progress,
+        ))
+    }
+
+    fn check_exhaustive<I: LinkInput>(&self, corpus: &Corpus<'_, I>) -> Result<(), LinkError> {
+        if self.config.blocking.exhaustive
+            && corpus.comparison_space() > blocking::MAX_EXHAUSTIVE_PAIRS
+        {
+            return Err(LinkError::Config(
+                "exhaustive blocking refused: more than 100 million pairs",
+            ));
+        }
+        Ok(())
+    }
+
+    fn rules(&self, schema: &InputSchema) -> Result<Vec<usize>, LinkError> {
+        match &self.config.blocking.rules {
+            None => Ok((0..schema.token_rules.len()).collect()),
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    schema.rule_index(n).ok_or_else(|| LinkError::UnknownName {
+                        comparison: "blocking".into(),
+                        name: n.clone(),
+                    })
+                })
+                .collect(),
+        }
+    }
+
     fn comparator<I: LinkInput>(&self, inputs: &[I]) -> Result<Comparator, LinkError> {
         let first = inputs.first().ok_or(LinkError::NoInput)?;
         let schema = first.schema();
@@ -404,26 +491,9 @@ impl Linker {
         let inputs = corpus.inputs();
         let cmp = self.comparator(inputs)?;
         let schema = inputs.first().ok_or(LinkError::NoInput)?.schema();
-        if self.config.blocking.exhaustive
-            && corpus.comparison_space() > blocking::MAX_EXHAUSTIVE_PAIRS
-        {
-            return Err(LinkError::Config(
-                "exhaustive blocking refused: more than 100 million pairs",
-            ));
-        }
+        self.check_exhaustive(corpus)?;
         let pc = Popcounts::new(corpus, &cmp);
-        let rules: Vec<usize> = match &self.config.blocking.rules {
-            None => (0..schema.token_rules.len()).collect(),
-            Some(names) => names
-                .iter()
-                .map(|n| {
-                    schema.rule_index(n).ok_or_else(|| LinkError::UnknownName {
-                        comparison: "blocking".into(),
-                        name: n.clone(),
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        };
+        let rules = self.rules(&schema)?;
         let (pairs, bstats) = blocking::candidates(
             corpus,
             &schema.token_rules,
@@ -440,10 +510,38 @@ impl Linker {
         let random_counts = count_patterns(&random_patterns);
         let levels = cmp.level_counts();
         let u_random = model::u_from_random(&random_counts, &levels);
-        let fit = model::fit_em(&counts, &levels, &u_random, &self.config.em, progress);
+        // The EM sample: every candidate, plus the random pairs that are not
+        // candidates standing in for all non-candidate pairs.
+        let space = corpus.comparison_space();
+        let rest: Vec<Pattern> = random
+            .iter()
+            .zip(&random_patterns)
+            .filter(|(p, _)| pairs.binary_search(p).is_err())
+            .map(|(_, &pat)| pat)
+            .collect();
+        let rest_weight = if rest.is_empty() {
+            0.0
+        } else {
+            space.saturating_sub(pairs.len() as u128) as f64 / rest.len() as f64
+        };
+        let sample = merge_weighted(&counts, &count_patterns(&rest), rest_weight);
+        let lambda0 = if space == 0 {
+            0.5
+        } else {
+            self.config.em.initial_lambda * pairs.len().max(1) as f64 / space as f64
+        };
+        let fit = model::fit_em(
+            &sample,
+            &levels,
+            &u_random,
+            lambda0,
+            &self.config.em,
+            progress,
+        );
         let model = model::build_model(
             cmp.defs(),
             &fit,
+            u64::try_from(space).unwrap_or(u64::MAX),
             &u_random,
             &counts,
             random.len() as u64,
@@ -540,6 +638,38 @@ fn count_patterns(patterns: &[Pattern]) -> Vec<(Pattern, u64)> {
         match out.last_mut() {
             Some((q, n)) if *q == p => *n += 1,
             _ => out.push((p, 1)),
+        }
+    }
+    out
+}
+
+/// Candidate counts (weight 1) and `rest` counts times `rest_weight`,
+/// merged by pattern (both inputs sorted by pattern).
+fn merge_weighted(
+    candidates: &[(Pattern, u64)],
+    rest: &[(Pattern, u64)],
+    rest_weight: f64,
+) -> Vec<(Pattern, f64)> {
+    let mut out: Vec<(Pattern, f64)> = Vec::with_capacity(candidates.len() + rest.len());
+    let (mut x, mut y) = (0, 0);
+    while x < candidates.len() || y < rest.len() {
+        let take_c = match (candidates.get(x), rest.get(y)) {
+            (Some(c), Some(r)) => c.0 <= r.0,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let (p, w) = if take_c {
+            let (p, n) = candidates[x];
+            x += 1;
+            (p, n as f64)
+        } else {
+            let (p, n) = rest[y];
+            y += 1;
+            (p, n as f64 * rest_weight)
+        };
+        match out.last_mut() {
+            Some((q, v)) if *q == p => *v += w,
+            _ => out.push((p, w)),
         }
     }
     out

@@ -19,11 +19,11 @@ pub struct EmConfig {
     pub random_pairs: u64,
     /// Seed of the random pairs.
     pub seed: u64,
-    /// `true`: EM re-estimates u on the candidates, starting from the
-    /// random-pair estimate; `false`: u stays the random-pair estimate and
-    /// EM fits only m and the prior.
+    /// `true`: EM re-estimates u (over the whole comparison space, see
+    /// [`FittedModel`]), starting from the random-pair estimate; `false`: u
+    /// stays the random-pair estimate and EM fits only m and the prior.
     pub estimate_u: bool,
-    /// Initial share of matches among the candidates.
+    /// Initial guess of the share of candidate pairs that match.
     pub initial_lambda: f64,
     /// Pseudo-count added to every level in the M step.
     pub pseudo_count: f64,
@@ -106,14 +106,25 @@ pub struct FittedComparison {
 }
 
 /// The fitted Fellegi–Sunter model, as reported.
+///
+/// EM runs over the whole comparison space, estimated by a stratified
+/// sample: every candidate pair (weight 1) plus the seeded random pairs
+/// that are not candidates, each standing in for
+/// `(comparison_space - candidates) / their number` pairs. So u describes
+/// non-matches at large (not the look-alikes blocking selects, whose
+/// agreements are correlated by construction) and lambda is the prior of a
+/// match among all pairs; the posterior of a pair is then
+/// λ·m(γ) / (λ·m(γ) + (1-λ)·u(γ)).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FittedModel {
     /// The comparisons, in pattern order.
     pub definitions: Vec<ComparisonDef>,
     /// Fitted parameters per comparison.
     pub comparisons: Vec<FittedComparison>,
-    /// Share of matches among the candidate pairs (the prior).
+    /// Prior: share of matches among all pairs of the comparison space.
     pub lambda: f64,
+    /// Pairs in the comparison space.
+    pub comparison_space: u64,
     /// EM iterations run.
     pub iterations: u32,
     /// Whether EM met its tolerance.
@@ -190,6 +201,9 @@ pub(crate) struct EmFit {
     pub(crate) log_likelihood: f64,
 }
 
+const LAMBDA_MIN: f64 = 1e-300;
+const LAMBDA_MAX: f64 = 1.0 - 1e-12;
+
 /// Initial m: level l of L gets weight 4^-l, normalised (agreement likely
 /// for matches).
 fn initial_m(levels: usize) -> Vec<f64> {
@@ -220,22 +234,24 @@ pub(crate) fn u_from_random(patterns: &[(Pattern, u64)], levels: &[usize]) -> Ve
         .collect()
 }
 
-/// Fit lambda, m and u by EM on distinct patterns with counts.
+/// Fit lambda, m and u by EM on distinct patterns with (possibly
+/// fractional) weights, starting from `lambda0`.
 ///
 /// The sums run over `patterns` in the order given, so the result is a
 /// deterministic function of its input.
 pub(crate) fn fit_em(
-    patterns: &[(Pattern, u64)],
+    patterns: &[(Pattern, f64)],
     levels: &[usize],
     u_init: &[Vec<f64>],
+    lambda0: f64,
     config: &EmConfig,
     progress: &dyn Progress,
 ) -> EmFit {
     let nc = levels.len();
     let mut m: Vec<Vec<f64>> = levels.iter().map(|&l| initial_m(l)).collect();
     let mut u: Vec<Vec<f64>> = u_init.to_vec();
-    let mut lambda = config.initial_lambda.clamp(1e-6, 1.0 - 1e-6);
-    let total: f64 = patterns.iter().map(|&(_, n)| n as f64).sum();
+    let mut lambda = lambda0.clamp(LAMBDA_MIN, LAMBDA_MAX);
+    let total: f64 = patterns.iter().map(|&(_, n)| n).sum();
     let alpha = config.pseudo_count.max(0.0);
     let mut iterations = 0;
     let mut converged = false;
@@ -279,7 +295,7 @@ pub(crate) fn fit_em(
             }
             let hi = a.max(b);
             let lse = hi + ((a - hi).exp() + (b - hi).exp()).ln();
-            ll += n as f64 * lse;
+            ll += n * lse;
             g[k] = (a - lse).exp();
         }
         // M step.
@@ -287,7 +303,6 @@ pub(crate) fn fit_em(
         let mut su: Vec<Vec<f64>> = levels.iter().map(|&l| vec![0.0; l]).collect();
         let mut matches = 0.0;
         for (k, &(p, n)) in patterns.iter().enumerate() {
-            let n = n as f64;
             let gm = g[k] * n;
             let gu = (1.0 - g[k]) * n;
             matches += gm;
@@ -302,8 +317,9 @@ pub(crate) fn fit_em(
                 }
             }
         }
-        let new_lambda = (matches / total).clamp(1e-9, 1.0 - 1e-9);
-        let mut delta = (new_lambda - lambda).abs();
+        let new_lambda = (matches / total).clamp(LAMBDA_MIN, LAMBDA_MAX);
+        // lambda may be tiny (a prior over all pairs): relative change.
+        let mut delta = (new_lambda - lambda).abs() / lambda;
         lambda = new_lambda;
         for c in 0..nc {
             let norm = |v: &[f64]| -> Vec<f64> {
@@ -354,9 +370,11 @@ pub(crate) fn fit_em(
 
 /// Build the reported model from an EM fit and pick the threshold over the
 /// candidate patterns.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build_model(
     defs: &[ComparisonDef],
     fit: &EmFit,
+    comparison_space: u64,
     u_random: &[Vec<f64>],
     candidates: &[(Pattern, u64)],
     random_pairs: u64,
@@ -394,6 +412,7 @@ pub(crate) fn build_model(
         definitions: defs.to_vec(),
         comparisons,
         lambda: fit.lambda,
+        comparison_space,
         iterations: fit.iterations,
         converged: fit.converged,
         log_likelihood: fit.log_likelihood,
@@ -503,7 +522,7 @@ mod tests {
         u: &[Vec<f64>],
         miss: f64,
         seed: u64,
-    ) -> Vec<(Pattern, u64)> {
+    ) -> Vec<(Pattern, f64)> {
         let mut rng = SplitMix64::new(seed);
         let mut pats: Vec<Pattern> = Vec::with_capacity(n);
         for _ in 0..n {
@@ -518,11 +537,11 @@ mod tests {
             pats.push(p);
         }
         pats.sort();
-        let mut out: Vec<(Pattern, u64)> = Vec::new();
+        let mut out: Vec<(Pattern, f64)> = Vec::new();
         for p in pats {
             match out.last_mut() {
-                Some((q, k)) if *q == p => *k += 1,
-                _ => out.push((p, 1)),
+                Some((q, k)) if *q == p => *k += 1.0,
+                _ => out.push((p, 1.0)),
             }
         }
         out
@@ -553,7 +572,7 @@ mod tests {
         let levels: Vec<usize> = m.iter().map(Vec::len).collect();
         // Start u from a uniform guess: EM must find it alone.
         let u0: Vec<Vec<f64>> = levels.iter().map(|&l| vec![1.0 / l as f64; l]).collect();
-        let fit = fit_em(&pats, &levels, &u0, &EmConfig::default(), &NoProgress);
+        let fit = fit_em(&pats, &levels, &u0, 0.1, &EmConfig::default(), &NoProgress);
         assert!(fit.converged);
         assert!((fit.lambda - lambda).abs() < 0.01, "lambda {}", fit.lambda);
         for c in 0..m.len() {
@@ -583,7 +602,7 @@ mod tests {
             estimate_u: false,
             ..EmConfig::default()
         };
-        let fit = fit_em(&pats, &levels, &u, &cfg, &NoProgress);
+        let fit = fit_em(&pats, &levels, &u, 0.1, &cfg, &NoProgress);
         assert!((fit.lambda - lambda).abs() < 0.01, "lambda {}", fit.lambda);
         for c in 0..m.len() {
             for (fm, tm) in fit.m[c].iter().zip(&m[c]) {
@@ -598,10 +617,10 @@ mod tests {
         let (lambda, m, u) = truth();
         let pats = simulate(5_000, lambda, &m, &u, 0.2, 9);
         let levels: Vec<usize> = m.iter().map(Vec::len).collect();
-        let a = fit_em(&pats, &levels, &u, &EmConfig::default(), &NoProgress);
-        let b = fit_em(&pats, &levels, &u, &EmConfig::default(), &NoProgress);
+        let a = fit_em(&pats, &levels, &u, 0.1, &EmConfig::default(), &NoProgress);
+        let b = fit_em(&pats, &levels, &u, 0.1, &EmConfig::default(), &NoProgress);
         assert_eq!(a, b);
-        let empty = fit_em(&[], &levels, &u, &EmConfig::default(), &NoProgress);
+        let empty = fit_em(&[], &levels, &u, 0.1, &EmConfig::default(), &NoProgress);
         assert!(empty.converged);
         assert_eq!(empty.iterations, 0);
     }
@@ -642,6 +661,7 @@ mod tests {
         let model = build_model(
             &defs,
             &fit,
+            30,
             &fit.u,
             &cands,
             0,
