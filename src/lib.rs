@@ -26,6 +26,8 @@
 //!   streaming reader/writer, the columnar in-memory form, CSV export.
 //! - [`encode`]: the agency side: a padrón record becomes keyed tokens and
 //!   Bloom filters, with every holder normalizing alike.
+//! - [`link`]: blocking, Fellegi–Sunter scoring fitted by EM, thresholds,
+//!   one-to-one assignment and clustering over encoded records.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
 //! - [`rng`]: a portable seeded generator (xoshiro256\*\* seeded by
@@ -48,6 +50,7 @@ pub mod encode;
 pub mod encodings;
 pub mod eval;
 pub mod io;
+pub mod link;
 pub mod name;
 pub mod phonetic;
 pub mod pseudo;
