@@ -9,12 +9,16 @@
 mod common;
 #[path = "padron/curp.rs"]
 mod curp;
+#[path = "padron/demo.rs"]
+mod demo;
 #[path = "padron/encode.rs"]
 mod encode;
 #[path = "padron/eval.rs"]
 mod eval;
 #[path = "padron/key.rs"]
 mod key;
+#[path = "padron/link.rs"]
+mod link;
 #[path = "padron/name.rs"]
 mod name;
 #[path = "padron/synth.rs"]
@@ -36,6 +40,12 @@ enum Command {
     /// Validate, decode and derive CURPs.
     #[command(subcommand)]
     Curp(curp::CurpCommand),
+    /// The whole protocol on synthetic padrones, scored against the truth.
+    Demo(demo::DemoArgs),
+    /// Link two padrones (encodings files, or CSV with --key inside one agency).
+    Link(link::LinkArgs),
+    /// Deduplicate one padrón: a cluster id per record.
+    Dedupe(link::DedupeArgs),
     /// Pseudonymize a padrón under a secret key (what leaves an agency).
     Encode(encode::EncodeArgs),
     /// Create keys and show their fingerprints.
@@ -54,6 +64,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Curp(c) => curp::run(c),
+        Command::Demo(a) => demo::run(a),
+        Command::Link(a) => link::run_link(a),
+        Command::Dedupe(a) => link::run_dedupe(a),
         Command::Encode(a) => encode::run(a),
         Command::Key(c) => key::run(c),
         Command::Name(c) => name::run(c),
