@@ -35,6 +35,13 @@ pub struct ComparisonDef {
     pub field: Option<String>,
     /// Token rule whose equality is this comparison's top level.
     pub token: Option<String>,
+    /// With `token`: a second rule whose equality, when the `token` rule's
+    /// tokens are both present and differ, is a level of its own
+    /// (`partial`). For the CURP, `curp_root`: two valid CURPs that share
+    /// the root but differ in the differentiator are RENAPO homonyms, strong
+    /// evidence *against* a match that plain inequality would not show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial_token: Option<String>,
     /// Dice band thresholds, strictly decreasing, each in (0, 1).
     pub bands: Vec<f64>,
 }
@@ -47,6 +54,7 @@ impl ComparisonDef {
             field: Some(name.clone()),
             name,
             token: None,
+            partial_token: None,
             bands: DEFAULT_BANDS.to_vec(),
         }
     }
@@ -58,7 +66,20 @@ impl ComparisonDef {
             name: rule.clone(),
             field: None,
             token: Some(rule),
+            partial_token: None,
             bands: Vec::new(),
+        }
+    }
+
+    /// Equality of the tokens of `rule`, with equality of `partial` as a
+    /// level of its own when both `rule` tokens are present and differ.
+    pub fn token_with_partial(
+        rule: impl Into<String>,
+        partial: impl Into<String>,
+    ) -> ComparisonDef {
+        ComparisonDef {
+            partial_token: Some(partial.into()),
+            ..ComparisonDef::token(rule)
         }
     }
 
@@ -76,6 +97,9 @@ impl ComparisonDef {
         let mut labels = Vec::new();
         if self.token.is_some() {
             labels.push("token".to_string());
+            if self.partial_token.is_some() {
+                labels.push("partial".to_string());
+            }
         }
         if self.field.is_some() {
             labels.push("exact".to_string());
@@ -175,6 +199,7 @@ struct Compiled {
     /// Slot in the per-pair similarity array, if a Bloom field is compared.
     slot: Option<usize>,
     token: Option<usize>,
+    partial: Option<usize>,
     bands: Vec<f64>,
 }
 
@@ -238,6 +263,22 @@ impl Comparator {
                     )
                 }
             };
+            let partial = match (&d.partial_token, token) {
+                (None, _) => None,
+                (Some(_), None) => {
+                    return Err(LinkError::Config("partial_token needs a token rule"));
+                }
+                (Some(rule), Some(_)) => {
+                    Some(
+                        schema
+                            .rule_index(rule)
+                            .ok_or_else(|| LinkError::UnknownName {
+                                comparison: d.name.clone(),
+                                name: rule.clone(),
+                            })?,
+                    )
+                }
+            };
             let slot = match &d.field {
                 None => None,
                 Some(field) => {
@@ -259,6 +300,7 @@ impl Comparator {
             comps.push(Compiled {
                 slot,
                 token,
+                partial,
                 bands: if d.field.is_some() {
                     d.bands.clone()
                 } else {
@@ -349,13 +391,19 @@ impl Comparator {
             let mut level: u8 = 0;
             let mut out = None;
             if let Some(rule) = comp.token {
+                level = 1 + u8::from(comp.partial.is_some());
+                let partial_equal = || {
+                    comp.partial.is_some_and(|r| {
+                        matches!((ia.token(li, r), ib.token(lj, r)), (Some(x), Some(y)) if x == y)
+                    })
+                };
                 match (ia.token(li, rule), ib.token(lj, rule)) {
                     (Some(x), Some(y)) if x == y => out = Some(Some(0)),
-                    (Some(_), Some(_)) if comp.slot.is_none() => out = Some(Some(1)),
+                    (Some(_), Some(_)) if partial_equal() => out = Some(Some(1)),
+                    (Some(_), Some(_)) if comp.slot.is_none() => out = Some(Some(level)),
                     _ if comp.slot.is_none() => out = Some(None),
                     _ => {}
                 }
-                level = 1;
             }
             let lvl = match (out, comp.slot) {
                 (Some(l), _) => l,

@@ -41,14 +41,18 @@ pub fn input_schema(header: &Header) -> InputSchema {
 /// The comparisons we recommend for an encodings header: equality of the
 /// full-CURP token when the file has that rule (a valid CURP is the
 /// strongest single piece of evidence, and a *different* valid CURP the
-/// strongest against), then one Dice comparison per per-field filter.
+/// strongest against), with "same root, other differentiator" — RENAPO's
+/// homonyms — as a level of its own, then one Dice comparison per
+/// per-field filter.
 /// Other token rules are combinations of the same fields, so scoring them
 /// too would count the same evidence twice; they serve as blocking keys.
 pub fn recommended_comparisons(header: &Header) -> Vec<ComparisonDef> {
     let schema = input_schema(header);
     let mut out = Vec::new();
-    if schema.rule_index("curp").is_some() {
-        out.push(ComparisonDef::token("curp"));
+    match (schema.rule_index("curp"), schema.rule_index("curp_root")) {
+        (Some(_), Some(_)) => out.push(ComparisonDef::token_with_partial("curp", "curp_root")),
+        (Some(_), None) => out.push(ComparisonDef::token("curp")),
+        _ => {}
     }
     out.extend(ComparisonDef::defaults_for(&schema));
     out

@@ -48,7 +48,8 @@ impl Default for EmConfig {
 #[non_exhaustive]
 pub enum Threshold {
     /// The lowest weight threshold whose model-estimated precision over the
-    /// candidate pairs is at least this (in (0, 1)).
+    /// candidate pairs is at least this (in (0, 1)), and never below the
+    /// weight where the posterior probability is one half.
     TargetPrecision(f64),
     /// A match weight set by hand.
     Weight(f64),
@@ -476,7 +477,12 @@ pub(crate) fn choose_threshold(
                     break;
                 }
             }
-            chosen
+            // A running mean can stay above the target while admitting a
+            // tail of pairs the model itself calls non-matches (a few
+            // hundred certain pairs "pay" for each one). Never go below the
+            // Bayes decision point, where the posterior is one half.
+            let lambda = model.lambda.clamp(1e-300, 1.0 - 1e-16);
+            chosen.max(-(lambda / (1.0 - lambda)).log2())
         }
         _ => return Err(LinkError::Config("threshold out of range")),
     };
@@ -645,6 +651,7 @@ mod tests {
             name: "x".into(),
             field: Some("x".into()),
             token: None,
+            partial_token: None,
             bands: vec![0.8],
         }];
         let fit = EmFit {
