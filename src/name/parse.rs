@@ -81,18 +81,21 @@ impl Scratch {
         flags: &mut Flags,
         out: &mut Vec<RawToken>,
     ) {
-        let (text, repairs) = decode::repair(text);
-        if repairs.mojibake || repairs.dos {
-            flags.insert(Flags::MOJIBAKE_REPAIRED);
+        // ASCII text needs no repair (N2), so the fast path goes first.
+        if !fold::tokenize_ascii(text, &opts.unknown_markers, &mut self.matchf, out) {
+            let (text, repairs) = decode::repair(text);
+            if repairs.mojibake || repairs.dos {
+                flags.insert(Flags::MOJIBAKE_REPAIRED);
+            }
+            fold::tokenize_general(
+                &text,
+                &opts.unknown_markers,
+                &mut self.ortho,
+                &mut self.matchf,
+                out,
+                flags,
+            );
         }
-        fold::tokenize(
-            &text,
-            &opts.unknown_markers,
-            &mut self.ortho,
-            &mut self.matchf,
-            out,
-            flags,
-        );
         self.clean_field(out, flags);
     }
 
@@ -531,6 +534,26 @@ impl Scratch {
     fn write_surname(&self, buf: &mut String, toks: &[RawToken]) -> Option<SurnameSpan> {
         if toks.is_empty() {
             return None;
+        }
+        if let [t] = toks {
+            // The common case: one token is its own core and joined form.
+            let start = buf.len();
+            buf.push_str(self.m(*t));
+            let full = Span::of(buf)(start);
+            let ortho = if self.plain(*t) {
+                full
+            } else {
+                let o_start = buf.len();
+                buf.push_str(self.o(*t));
+                Span::of(buf)(o_start)
+            };
+            return Some(SurnameSpan {
+                ortho,
+                ortho_core: ortho.start,
+                full,
+                core: full.start,
+                joined: full,
+            });
         }
         let lead = toks
             .iter()
