@@ -102,12 +102,24 @@ impl Scratch {
     /// N6 (placeholders), N7 (titles, suffixes, `VDA DE`), N6 again so the
     /// result is stable under re-normalization.
     fn clean_field(&mut self, toks: &mut Vec<RawToken>, flags: &mut Flags) {
+        let Some(&first) = toks.first() else {
+            return;
+        };
+        let classes = toks.iter().fold(0, |acc, t| acc | t.class);
+        // Quick exit for the common field: no title, suffix or `VDA`, and
+        // not a placeholder (which needs a listed first word or a first
+        // token that starts with one letter repeated).
+        if classes & (class::TITLE | class::TRAILING | class::WIDOW | class::NULL_START) == 0 {
+            let m = self.m(first).as_bytes();
+            if m.len() >= 2 && m.first() != m.get(1) {
+                return;
+            }
+        }
         if self.is_placeholder(toks) {
             toks.clear();
             flags.insert(Flags::PLACEHOLDER);
             return;
         }
-        let classes = toks.iter().fold(0, |acc, t| acc | t.class);
         if classes & (class::TITLE | class::TRAILING | class::WIDOW) == 0 {
             return;
         }
