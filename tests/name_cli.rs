@@ -131,3 +131,44 @@ fn compare_from_arguments_and_csv() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&o.stderr).contains("1980-13-45"));
 }
+
+#[test]
+fn normalize_reads_through_the_shared_reader() {
+    // Semicolons sniffed, a header mapped with --col, a repeated record_id
+    // rejected (reported, never silently dropped).
+    let input = "id;NOMBRE_BENEF;apellido paterno\n7;Juan;Perez\n7;Ana;Lopez\n8;Ana;Lopez\n";
+    let o = padron(
+        &["name", "normalize", "-", "--col", "nombre=NOMBRE_BENEF"],
+        input.as_bytes(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    let ids: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["7", "8"]);
+    assert!(out
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("7,JUAN,JUAN,JUAN:name*,JUAN,PEREZ,"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("row 2 (line 3)"), "{err}");
+    assert!(!err.contains("Ana") && !err.contains("LOPEZ"));
+}
+
+#[test]
+fn compare_csv_with_a_bad_date_names_the_row_not_the_value() {
+    let csv =
+        "nombre,primer_apellido,fecha_nacimiento\nJuan,Perez,1980-13-45\nJuan,Perez,1980-01-01\n";
+    let o = padron(&["name", "compare", "--csv", "-"], csv.as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("row 1") && err.contains("fecha_nacimiento"),
+        "{err}"
+    );
+    assert!(!err.contains("1980-13-45"));
+}

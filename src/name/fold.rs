@@ -158,6 +158,7 @@ fn compose(base: char, mark: char) -> Option<char> {
 /// Splits `text` into tokens, appending their ortho and match forms to the
 /// two scratch strings (tokens are not separated there) and their ranges to
 /// `tokens`. Sets `UNKNOWN_LETTER`, `HAD_DIGITS` and `NON_LATIN_DROPPED`.
+#[cfg(test)]
 pub(crate) fn tokenize(
     text: &str,
     extra_markers: &[char],
@@ -166,9 +167,20 @@ pub(crate) fn tokenize(
     tokens: &mut Vec<RawToken>,
     flags: &mut Flags,
 ) {
-    if tokenize_ascii(text, extra_markers, matchf, tokens) {
-        return;
+    if !tokenize_ascii(text, extra_markers, matchf, tokens) {
+        tokenize_general(text, extra_markers, ortho, matchf, tokens, flags);
     }
+}
+
+/// [`tokenize`] without the ASCII fast path (any text).
+pub(crate) fn tokenize_general(
+    text: &str,
+    extra_markers: &[char],
+    ortho: &mut String,
+    matchf: &mut String,
+    tokens: &mut Vec<RawToken>,
+    flags: &mut Flags,
+) {
     let mut st = TokenState::new(ortho, matchf);
     for c in text.chars() {
         match classify(c, extra_markers) {
@@ -227,62 +239,85 @@ pub(crate) fn tokenize(
 }
 
 const SEP: u8 = 0;
-const LETTER: u8 = 1;
-const SPECIAL: u8 = 2;
+const UPPER: u8 = 1;
+const LOWER: u8 = 2;
+const SPECIAL: u8 = 4;
 
-/// ASCII bytes for the fast path: letters, separators, and bytes that need
-/// the general path (digits, apostrophes, markers).
-static ASCII_CLASS: [u8; 128] = {
-    let mut t = [SEP; 128];
+/// Byte classes for the fast path: letters (upper or lower case),
+/// separators, and bytes that need the general path (digits, apostrophes,
+/// markers, and every non-ASCII byte). 256 entries, so any byte indexes it.
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [SPECIAL; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        if c.is_ascii_alphabetic() {
-            t[b] = LETTER;
+        t[b] = if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_lowercase() {
+            LOWER
         } else if c.is_ascii_digit() || matches!(c, b'\'' | b'`' | b'?' | b'*') {
-            t[b] = SPECIAL;
-        }
+            SPECIAL
+        } else {
+            SEP
+        };
         b += 1;
     }
     t
 };
 
 /// Fast path for ASCII text made only of letters and separators (no
-/// digits, apostrophes or markers): the uppercased text is appended to the
-/// match scratch once and tokens are its letter runs, with their ortho form
-/// in the same range. Returns false (having done nothing) otherwise.
-fn tokenize_ascii(
+/// digits, apostrophes or markers): the text is appended to the match
+/// scratch once (uppercased only if it has lower-case letters) and tokens
+/// are its letter runs, with their ortho form in the same range. Returns
+/// false (having done nothing) otherwise; the caller then repairs and runs
+/// [`tokenize_general`]. For ASCII text N2's repair is a no-op, so this may
+/// run first.
+pub(crate) fn tokenize_ascii(
     text: &str,
     extra_markers: &[char],
     matchf: &mut String,
     tokens: &mut Vec<RawToken>,
 ) -> bool {
-    // One pass: reject what needs the general path (digits, apostrophes,
-    // markers), find the letter runs.
+    // ASCII extra markers as a bit set (letters and digits never are
+    // markers: the general path classifies them first).
+    let mut markers = 0u128;
+    for &c in extra_markers {
+        if c.is_ascii() {
+            markers |= 1 << (c as u32);
+        }
+    }
     let first = tokens.len();
     let start = matchf.len();
+    let mut seen = 0u8;
+    // Start of the current letter run, if inside one.
     let mut run: Option<usize> = None;
     for (i, &b) in text.as_bytes().iter().enumerate() {
-        let class = ASCII_CLASS.get(usize::from(b)).copied().unwrap_or(SPECIAL);
-        if class == SPECIAL || (class == SEP && extra_markers.contains(&char::from(b))) {
+        let class = ASCII_CLASS[usize::from(b)];
+        seen |= class;
+        if class == SEP {
+            // A SEP byte is ASCII, so the shift is below 128.
+            if markers >> (b & 0x7F) & 1 != 0 {
+                tokens.truncate(first);
+                return false;
+            }
+            if let Some(s) = run.take() {
+                tokens.push(ascii_token(start, s, i));
+            }
+        } else if class == SPECIAL {
             tokens.truncate(first);
             return false;
-        }
-        match (class == LETTER, run) {
-            (true, None) => run = Some(i),
-            (false, Some(s)) => {
-                tokens.push(ascii_token(start, s, i));
-                run = None;
-            }
-            _ => {}
+        } else if run.is_none() {
+            run = Some(i);
         }
     }
     if let Some(s) = run {
         tokens.push(ascii_token(start, s, text.len()));
     }
     matchf.push_str(text);
-    if let Some(region) = matchf.get_mut(start..) {
-        region.make_ascii_uppercase();
+    if seen & LOWER != 0 {
+        if let Some(region) = matchf.get_mut(start..) {
+            region.make_ascii_uppercase();
+        }
     }
     for t in tokens.iter_mut().skip(first) {
         let word = matchf

@@ -245,6 +245,28 @@ impl<'f> Normalizer<'f> {
             .fields([&g, &p, &m], flags, &self.options, self.frequencies)
     }
 
+    /// Like [`Normalizer::normalize`] for fields a reader has already
+    /// decoded (e.g. `padron::io::PadronReader` rows): `reencoded` says the
+    /// reader fell back to Windows-1252, and sets [`Flags::REENCODED`].
+    pub fn normalize_decoded(
+        &mut self,
+        given: &str,
+        paternal: &str,
+        maternal: &str,
+        reencoded: bool,
+    ) -> ParsedName {
+        let mut flags = Flags::default();
+        if reencoded {
+            flags.insert(Flags::REENCODED);
+        }
+        self.scratch.fields(
+            [given, paternal, maternal],
+            flags,
+            &self.options,
+            self.frequencies,
+        )
+    }
+
     /// Parses one full-name string into up to three candidate parses
     /// (§3): given-first, surnames-first and, when a known compound surname
     /// changes the grouping, that grouping. Empty when the text has no

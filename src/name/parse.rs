@@ -81,30 +81,45 @@ impl Scratch {
         flags: &mut Flags,
         out: &mut Vec<RawToken>,
     ) {
-        let (text, repairs) = decode::repair(text);
-        if repairs.mojibake || repairs.dos {
-            flags.insert(Flags::MOJIBAKE_REPAIRED);
+        // ASCII text needs no repair (N2), so the fast path goes first.
+        if !fold::tokenize_ascii(text, &opts.unknown_markers, &mut self.matchf, out) {
+            let (text, repairs) = decode::repair(text);
+            if repairs.mojibake || repairs.dos {
+                flags.insert(Flags::MOJIBAKE_REPAIRED);
+            }
+            fold::tokenize_general(
+                &text,
+                &opts.unknown_markers,
+                &mut self.ortho,
+                &mut self.matchf,
+                out,
+                flags,
+            );
         }
-        fold::tokenize(
-            &text,
-            &opts.unknown_markers,
-            &mut self.ortho,
-            &mut self.matchf,
-            out,
-            flags,
-        );
         self.clean_field(out, flags);
     }
 
     /// N6 (placeholders), N7 (titles, suffixes, `VDA DE`), N6 again so the
     /// result is stable under re-normalization.
     fn clean_field(&mut self, toks: &mut Vec<RawToken>, flags: &mut Flags) {
+        let Some(&first) = toks.first() else {
+            return;
+        };
+        let classes = toks.iter().fold(0, |acc, t| acc | t.class);
+        // Quick exit for the common field: no title, suffix or `VDA`, and
+        // not a placeholder (which needs a listed first word or a first
+        // token that starts with one letter repeated).
+        if classes & (class::TITLE | class::TRAILING | class::WIDOW | class::NULL_START) == 0 {
+            let m = self.m(first).as_bytes();
+            if m.len() >= 2 && m.first() != m.get(1) {
+                return;
+            }
+        }
         if self.is_placeholder(toks) {
             toks.clear();
             flags.insert(Flags::PLACEHOLDER);
             return;
         }
-        let classes = toks.iter().fold(0, |acc, t| acc | t.class);
         if classes & (class::TITLE | class::TRAILING | class::WIDOW) == 0 {
             return;
         }
@@ -531,6 +546,26 @@ impl Scratch {
     fn write_surname(&self, buf: &mut String, toks: &[RawToken]) -> Option<SurnameSpan> {
         if toks.is_empty() {
             return None;
+        }
+        if let [t] = toks {
+            // The common case: one token is its own core and joined form.
+            let start = buf.len();
+            buf.push_str(self.m(*t));
+            let full = Span::of(buf)(start);
+            let ortho = if self.plain(*t) {
+                full
+            } else {
+                let o_start = buf.len();
+                buf.push_str(self.o(*t));
+                Span::of(buf)(o_start)
+            };
+            return Some(SurnameSpan {
+                ortho,
+                ortho_core: ortho.start,
+                full,
+                core: full.start,
+                joined: full,
+            });
         }
         let lead = toks
             .iter()

@@ -1,15 +1,18 @@
 //! `padron name key|normalize|compare`: thin glue over `padron::name`,
 //! `padron::phonetic` and `padron::similarity`.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use padron::date::Date;
+use padron::io::{Column, FieldIssueKind, Item, Row};
 use padron::name::{self, FieldKind, Normalizer, ParsedName, Surname};
 use padron::phonetic;
 use padron::similarity::{self, DateComparator};
+
+use crate::common::{Progress, ReadArgs, Rejects};
 
 /// Mexican names: MXF-1 keys, normalization, field comparison.
 #[derive(Debug, clap::Subcommand)]
@@ -22,13 +25,17 @@ pub enum NameCommand {
         #[arg(required = true)]
         names: Vec<String>,
     },
-    /// Normalize a padrón CSV (headers `nombre`, `primer_apellido`,
-    /// `segundo_apellido`, `record_id`; UTF-8, or Windows-1252 per field)
+    /// Normalize a padrón (columns `nombre`, `primer_apellido`, optional
+    /// `segundo_apellido` and `record_id`; UTF-8, or Windows-1252 per cell)
     /// and write, per row, the ortho and match forms, the parsed given names
-    /// and surnames and the flags, as CSV on standard output.
+    /// and surnames and the flags, as CSV on standard output. Rejected rows
+    /// (wrong field count, empty or repeated `record_id`) are reported on
+    /// standard error or with `--rejects`.
     Normalize {
-        /// CSV file, or `-` for standard input.
-        input: String,
+        /// The padrón CSV file, or `-` for standard input.
+        input: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Compare two records and print the level of each field comparator
     /// (tab-separated `field, level`).
@@ -45,14 +52,18 @@ pub struct CompareArgs {
     /// Second record, like `--a`.
     #[arg(long = "b", num_args = 3..=4, value_name = "FIELD", requires = "a")]
     b: Option<Vec<String>>,
-    /// CSV file (or `-`) with exactly two data rows; headers `nombre`,
-    /// `primer_apellido`, `segundo_apellido`, optional `fecha_nacimiento`.
+    /// A padrón (or `-`) with exactly two data rows; columns `nombre`,
+    /// `primer_apellido`, optional `segundo_apellido` and
+    /// `fecha_nacimiento`.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["a", "b"], required_unless_present = "a")]
-    csv: Option<String>,
+    csv: Option<PathBuf>,
     /// The registry's load date (a birth date equal to it is a
     /// placeholder), YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     load_date: Option<String>,
+    /// How to read `--csv`.
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
 /// Runs one `padron name` subcommand.
@@ -60,7 +71,7 @@ pub fn run(cmd: NameCommand) -> anyhow::Result<ExitCode> {
     let out = io::stdout().lock();
     let result = match cmd {
         NameCommand::Key { names } => key(&names, out),
-        NameCommand::Normalize { input } => normalize(&input, out),
+        NameCommand::Normalize { input, read } => normalize(&input, &read, out),
         NameCommand::Compare(args) => compare(&args, out),
     };
     match result {
@@ -117,76 +128,106 @@ const NORMALIZE_COLUMNS: [&str; 15] = [
     "flags",
 ];
 
-fn normalize(input: &str, out: impl Write) -> anyhow::Result<ExitCode> {
-    let reader = open(input)?;
-    let mut w = csv::Writer::from_writer(out);
-    let mut header = false;
-    let mut normalizer = Normalizer::default();
-    let columns = [
-        ("nombre", true),
-        ("primer_apellido", true),
-        ("segundo_apellido", true),
-        ("record_id", true),
-    ];
-    for_each_row(reader, &columns, |_, f| {
-        if !header {
-            w.write_record(NORMALIZE_COLUMNS)?;
-            header = true;
+/// The name columns a subcommand cannot do without.
+const NAME_COLUMNS: [Column; 2] = [Column::Nombre, Column::PrimerApellido];
+
+/// Normalizes a row's three name fields. The reader has already decoded
+/// them; a Windows-1252 fallback anywhere in the row sets `reencoded`.
+fn normalize_row(normalizer: &mut Normalizer<'_>, row: &Row) -> ParsedName {
+    let get = |c| row.get(c).unwrap_or("");
+    normalizer.normalize_decoded(
+        get(Column::Nombre),
+        get(Column::PrimerApellido),
+        get(Column::SegundoApellido),
+        row.reencoded,
+    )
+}
+
+fn surname_forms(s: Option<Surname<'_>>) -> [&str; 4] {
+    match s {
+        Some(s) => [s.ortho(), s.full(), s.core(), s.joined()],
+        None => [""; 4],
+    }
+}
+
+fn normalize(
+    input: &std::path::Path,
+    read: &ReadArgs,
+    out: impl Write,
+) -> anyhow::Result<ExitCode> {
+    let mut reader = read.open(input)?;
+    for c in NAME_COLUMNS {
+        if !reader.has(c) {
+            bail!("the padrón has no column `{c}` (map one with --col {c}=HEADER)");
         }
-        let n = normalizer.normalize_bytes(f[0], f[1], f[2]);
-        let id = text(f[3]);
-        let g = n.given();
-        let tokens: Vec<String> = g
-            .map(|g| {
-                g.tokens()
-                    .map(|t| {
-                        let kind = if t.is_prefix() {
-                            "prefix"
-                        } else if t.is_particle() {
-                            "particle"
-                        } else if t.is_initial() {
-                            "initial"
-                        } else {
-                            "name"
-                        };
-                        let sig = if t.is_significant() { "*" } else { "" };
-                        format!("{}:{kind}{sig}", t.as_match())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let flags: Vec<&str> = n.flags().names().collect();
-        let s = |s: Option<Surname<'_>>| -> [String; 4] {
-            match s {
-                Some(s) => [s.ortho(), s.full(), s.core(), s.joined()].map(str::to_owned),
-                None => Default::default(),
+    }
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(NORMALIZE_COLUMNS)?;
+    let mut rejects = Rejects::new(read.rejects.as_deref(), "name normalize")?;
+    let mut progress = Progress::new("name normalize");
+    let mut normalizer = Normalizer::default();
+    let mut tokens = String::new();
+    for item in &mut reader {
+        progress.tick();
+        let row = match item? {
+            Item::Row(row) => row,
+            Item::Rejected(r) => {
+                rejects.push(&r)?;
+                continue;
             }
+            _ => continue,
         };
-        let [po, pf, pc, pj] = s(n.paternal());
-        let [mo, mf, mc, mj] = s(n.maternal());
+        let n = normalize_row(&mut normalizer, &row);
+        let g = n.given();
+        tokens.clear();
+        for t in g.iter().flat_map(|g| g.tokens()) {
+            let kind = if t.is_prefix() {
+                "prefix"
+            } else if t.is_particle() {
+                "particle"
+            } else if t.is_initial() {
+                "initial"
+            } else {
+                "name"
+            };
+            let sig = if t.is_significant() { "*" } else { "" };
+            if !tokens.is_empty() {
+                tokens.push(' ');
+            }
+            tokens.push_str(t.as_match());
+            tokens.push(':');
+            tokens.push_str(kind);
+            tokens.push_str(sig);
+        }
+        let flags: Vec<&str> = n.flags().names().collect();
+        let [po, pf, pc, pj] = surname_forms(n.paternal());
+        let [mo, mf, mc, mj] = surname_forms(n.maternal());
         w.write_record([
-            id.as_str(),
+            row.record_id.as_str(),
             g.map_or("", |g| g.ortho()),
             g.map_or("", |g| g.as_match()),
-            &tokens.join(" "),
+            &tokens,
             g.map_or("", |g| g.significant()),
-            &po,
-            &pf,
-            &pc,
-            &pj,
-            &mo,
-            &mf,
-            &mc,
-            &mj,
+            po,
+            pf,
+            pc,
+            pj,
+            mo,
+            mf,
+            mc,
+            mj,
             n.married_surname().map_or("", |s| s.full()),
             &flags.join(";"),
         ])?;
-        Ok(())
-    })?;
-    if !header {
-        w.write_record(NORMALIZE_COLUMNS)?;
     }
     w.flush()?;
+    progress.finish();
+    let stats = reader.stats();
+    let rejected = rejects.finish()?;
+    eprintln!(
+        "name normalize: {} rows read, {} rejected, {} blank lines skipped, {} with cells decoded as Windows-1252",
+        stats.rows, rejected, stats.blank, stats.reencoded
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -203,7 +244,7 @@ fn compare(args: &CompareArgs, out: impl Write) -> anyhow::Result<ExitCode> {
     };
     let (a, b) = match (&args.a, &args.b, &args.csv) {
         (Some(a), Some(b), _) => (record_from_args(a, "--a")?, record_from_args(b, "--b")?),
-        (_, _, Some(path)) => two_rows(path)?,
+        (_, _, Some(path)) => two_rows(path, &args.read)?,
         _ => bail!("give --a and --b, or --csv"),
     };
     let mut out = BufWriter::new(out);
@@ -235,106 +276,46 @@ fn record_from_args(fields: &[String], flag: &str) -> anyhow::Result<Record> {
     })
 }
 
-fn two_rows(path: &str) -> anyhow::Result<(Record, Record)> {
-    let columns = [
-        ("nombre", true),
-        ("primer_apellido", true),
-        ("segundo_apellido", true),
-        ("fecha_nacimiento", false),
-    ];
-    let mut normalizer = Normalizer::default();
-    let mut records = Vec::new();
-    for_each_row(open(path)?, &columns, |row, f| {
-        if records.len() == 2 {
-            bail!("row {row}: --csv must have exactly two data rows");
+/// The two data rows of `--csv`. A rejected row or an unreadable birth date
+/// is an error here (the comparison would be meaningless); it names the row
+/// and the column, never the value.
+fn two_rows(path: &std::path::Path, read: &ReadArgs) -> anyhow::Result<(Record, Record)> {
+    let mut reader = read.open(path)?;
+    for c in NAME_COLUMNS {
+        if !reader.has(c) {
+            bail!("the padrón has no column `{c}` (map one with --col {c}=HEADER)");
         }
-        let date = text(f[3]);
-        let birth = match date.trim() {
-            "" => None,
-            s => Some(
-                Date::parse(s)
-                    .with_context(|| format!("row {row}: fecha_nacimiento is not a valid date"))?,
-            ),
+    }
+    let mut normalizer = Normalizer::default();
+    let mut records = Vec::with_capacity(2);
+    for item in &mut reader {
+        let row = match item? {
+            Item::Row(row) => row,
+            Item::Rejected(r) => bail!("--csv: rejected {r}"),
+            _ => bail!("--csv: a row could not be read"),
         };
-        records.push(Record {
-            name: normalizer.normalize_bytes(f[0], f[1], f[2]),
-            birth,
+        if records.len() == 2 {
+            bail!("row {}: --csv must have exactly two data rows", row.row);
+        }
+        let bad_date = row.issues.iter().find(|i| {
+            i.column == Column::FechaNacimiento && matches!(i.kind, FieldIssueKind::Date(_))
         });
-        Ok(())
-    })?;
+        if let Some(issue) = bad_date {
+            bail!(
+                "row {} (line {}): fecha_nacimiento: {}",
+                row.row,
+                row.line,
+                issue.kind
+            );
+        }
+        records.push(Record {
+            name: normalize_row(&mut normalizer, &row),
+            birth: row.birth_date,
+        });
+    }
     let mut it = records.into_iter();
     match (it.next(), it.next()) {
         (Some(a), Some(b)) => Ok((a, b)),
         _ => bail!("--csv must have exactly two data rows"),
     }
-}
-
-fn open(input: &str) -> anyhow::Result<Box<dyn Read>> {
-    if input == "-" {
-        Ok(Box::new(io::stdin().lock()))
-    } else {
-        let f = File::open(input).with_context(|| format!("cannot open {input}"))?;
-        Ok(Box::new(io::BufReader::new(f)))
-    }
-}
-
-/// UTF-8, else Windows-1252 (for ids and dates).
-fn text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
-    }
-}
-
-/// Reads a comma-separated padrón with a header row and calls `f` with the
-/// 1-based data row number and the raw bytes of the wanted columns, in the
-/// order asked (an absent optional column gives empty bytes). Header names
-/// match case-insensitively, ignoring blanks and a UTF-8 BOM.
-///
-/// Temporary: to be replaced by the shared reader in `padron::io`.
-fn for_each_row(
-    reader: impl Read,
-    columns: &[(&str, bool)],
-    mut f: impl FnMut(u64, &[&[u8]]) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
-    let headers = rdr
-        .byte_headers()
-        .context("cannot read the CSV header")?
-        .clone();
-    let norm = |h: &[u8]| {
-        let h = h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h);
-        String::from_utf8_lossy(h).trim().to_ascii_lowercase()
-    };
-    let mut index = Vec::with_capacity(columns.len());
-    for (name, required) in columns {
-        let i = headers.iter().position(|h| norm(h) == *name);
-        if i.is_none() && *required {
-            bail!("the CSV header has no column `{name}`");
-        }
-        index.push(i);
-    }
-    let mut record = csv::ByteRecord::new();
-    let mut row = 0u64;
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                // Never echo the cell: say where, not what.
-                let line = e.position().map_or(0, csv::Position::line);
-                bail!("CSV error at line {line}: malformed record");
-            }
-        }
-        row += 1;
-        let fields: Vec<&[u8]> = index
-            .iter()
-            .map(|i| i.and_then(|i| record.get(i)).unwrap_or_default())
-            .collect();
-        f(row, &fields)?;
-    }
-    Ok(())
 }
