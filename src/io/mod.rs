@@ -9,6 +9,7 @@
 
 mod columns;
 mod dates;
+mod ids;
 mod reader;
 
 pub use columns::{Column, COLUMN_COUNT};
