@@ -9,7 +9,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use padron::date::Date;
 use padron::name::{self, Normalizer};
 use padron::phonetic;
-use padron::similarity::{self, DateComparator};
+use padron::similarity::{self, DateComparator, PreparedGiven};
 
 fn normalize(c: &mut Criterion) {
     let mut g = c.benchmark_group("normalize");
@@ -122,6 +122,22 @@ fn comparators(c: &mut Criterion) {
         bch.iter(|| {
             for (x, y) in &names {
                 black_box(similarity::compare_given(x.given(), y.given()));
+            }
+        })
+    });
+    let prepared: Vec<_> = names
+        .iter()
+        .map(|(x, y)| {
+            (
+                x.given().map(PreparedGiven::new),
+                y.given().map(PreparedGiven::new),
+            )
+        })
+        .collect();
+    g.bench_function("given prepared, mix of 6 pairs (per pair = /6)", |bch| {
+        bch.iter(|| {
+            for (x, y) in &prepared {
+                black_box(similarity::compare_prepared_given(x.as_ref(), y.as_ref()));
             }
         })
     });

@@ -24,12 +24,16 @@
 //! - [`bloom`]: keyed q-gram Bloom-filter encodings, hardening, Dice.
 //! - [`encodings`]: the encodings file (header, records, checksum), its
 //!   streaming reader/writer, the columnar in-memory form, CSV export.
+//! - [`encode`]: the agency side: a padrón record becomes keyed tokens and
+//!   Bloom filters, with every holder normalizing alike.
+//! - [`link`]: blocking, Fellegi–Sunter scoring fitted by EM, thresholds,
+//!   one-to-one assignment and clustering over encoded records.
 //! - [`io`]: reading padrón CSV files (encodings, separators, column mapping,
 //!   reject lists). The only module that knows about bytes on the wire.
 //! - [`rng`]: a portable seeded generator (xoshiro256\*\* seeded by
 //!   SplitMix64) for reproducible synthetic data and sampling.
 //! - [`synth`]: synthetic padrones with ground truth and recorded corruptions;
-//!   -> curp, rng.
+//!   -> curp, name, rng.
 //! - [`eval`]: accuracy of linkage and deduplication against ground truth
 //!   (pairs, clusters, blocking, recall per corruption).
 //!
@@ -42,9 +46,11 @@
 pub mod bloom;
 pub mod curp;
 pub mod date;
+pub mod encode;
 pub mod encodings;
 pub mod eval;
 pub mod io;
+pub mod link;
 pub mod name;
 pub mod phonetic;
 pub mod pseudo;

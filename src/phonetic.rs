@@ -64,12 +64,6 @@ impl Key {
         self.len == 0
     }
 
-    fn last(&self) -> Option<u8> {
-        usize::from(self.len)
-            .checked_sub(1)
-            .and_then(|i| self.bytes.get(i).copied())
-    }
-
     fn push(&mut self, b: u8) {
         if let Some(slot) = self.bytes.get_mut(usize::from(self.len)) {
             *slot = b;
@@ -124,6 +118,41 @@ impl TokenKeys {
     }
 }
 
+/// The two keys that decide phonetic agreement (no coarse keys): cheaper
+/// to compute and copy than [`TokenKeys`] when only agreement is needed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AgreementKeys {
+    /// See [`TokenKeys::primary`].
+    pub primary: Key,
+    /// See [`TokenKeys::alternate`].
+    pub alternate: Key,
+}
+
+impl AgreementKeys {
+    /// Same rule as [`TokenKeys::agrees_with`].
+    pub fn agrees_with(&self, other: &AgreementKeys) -> bool {
+        if self.primary.is_empty() || other.primary.is_empty() {
+            return false;
+        }
+        self.primary == other.primary
+            || self.primary == other.alternate
+            || self.alternate == other.primary
+            || self.alternate == other.alternate
+    }
+}
+
+/// Primary and alternate keys of one token.
+pub fn agreement_keys(token: &str) -> AgreementKeys {
+    let s = letters(token);
+    let primary = key_of(&s, false);
+    let alternate = if s.iter().any(|&b| b == b'X' || b == b'W') {
+        key_of(&s, true)
+    } else {
+        primary
+    };
+    AgreementKeys { primary, alternate }
+}
+
 /// Which scan of §4 to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -155,11 +184,10 @@ fn letters(token: &str) -> Cow<'_, [u8]> {
 
 /// Runs the scan of §4, calling `emit` for each symbol before collapsing.
 fn scan(s: &[u8], alt: bool, mut emit: impl FnMut(u8)) {
-    let at = |k: usize| s.get(k).copied().unwrap_or(0);
     let mut i = 0;
-    while i < s.len() {
-        let c = at(i);
-        let next = at(i + 1);
+    while let Some(&c) = s.get(i) {
+        let next = s.get(i + 1).copied().unwrap_or(0);
+        let at = |k: usize| s.get(k).copied().unwrap_or(0);
         let mut used = 1;
         match c {
             b'A' | b'E' | b'I' | b'O' | b'U' => emit(c),
@@ -231,13 +259,23 @@ fn scan(s: &[u8], alt: bool, mut emit: impl FnMut(u8)) {
 }
 
 fn key_of(s: &[u8], alt: bool) -> Key {
-    let mut k = Key::EMPTY;
+    let mut bytes = [0u8; Key::CAPACITY];
+    let mut len = 0usize;
+    let mut last = 0u8;
     scan(s, alt, |b| {
-        if k.last() != Some(b) {
-            k.push(b);
+        if b != last {
+            if let Some(slot) = bytes.get_mut(len) {
+                *slot = b;
+                len += 1;
+            }
+            last = b;
         }
     });
-    k
+    Key {
+        // At most CAPACITY (32) symbols were stored.
+        len: len as u8,
+        bytes,
+    }
 }
 
 /// The coarse blocking key of a primary or alternate key: its first symbol,
@@ -291,7 +329,7 @@ pub fn token_keys(token: &str) -> TokenKeys {
 
 /// Phonetic agreement of two tokens (§4).
 pub fn agree(a: &str, b: &str) -> bool {
-    token_keys(a).agrees_with(&token_keys(b))
+    agreement_keys(a).agrees_with(&agreement_keys(b))
 }
 
 /// Writes the untruncated key of `token` to `out` (appending).

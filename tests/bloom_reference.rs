@@ -175,9 +175,14 @@ fn encoder_matches_reference_on_padron_schema() {
             Some("NE"),
         ],
     ];
-    for row in rows {
+    let mut cache = e.new_cache();
+    for row in rows.iter().chain(rows) {
+        let want = reference(&key, e.schema(), row);
         let (got, _) = e.encode(row).unwrap();
-        assert_eq!(got, reference(&key, e.schema(), row), "{row:?}");
+        assert_eq!(got, want, "{row:?}");
+        let mut cached = vec![0u64; want.len()];
+        e.encode_with(&mut cache, row, &mut cached).unwrap();
+        assert_eq!(cached, want, "cached {row:?}");
     }
 }
 

@@ -222,3 +222,23 @@ fn regression_marker_after_non_latin_letters() {
     assert_eq!(n.paternal().unwrap().full(), "A");
     assert_eq!(n.paternal().unwrap().ortho(), "AЖ");
 }
+
+/// Found by `idempotent_on_match_layer`: after the split-field repair the
+/// joined surname fields get the field-level steps again.
+#[test]
+fn regression_split_repair_then_trailing_marker() {
+    let n = name::normalize("", "DE", "JR");
+    assert_eq!(n.paternal().unwrap().full(), "DE");
+    assert!(n.maternal().is_none());
+}
+
+/// Found by `idempotent_on_match_layer` (long run): the repair repeats
+/// until it no longer applies.
+#[test]
+fn regression_split_repair_repeats() {
+    let n = name::normalize("", "DE", "JR SAN");
+    assert_eq!(n.paternal().unwrap().full(), "DE SAN");
+    assert!(n.maternal().is_none());
+    let again = name::normalize("", "DE SAN", "");
+    assert_eq!(again.paternal().unwrap().full(), "DE SAN");
+}

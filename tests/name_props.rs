@@ -3,7 +3,7 @@
 use padron::date::Date;
 use padron::name::{self, ParsedName};
 use padron::phonetic;
-use padron::similarity::{self, metrics, DateComparator};
+use padron::similarity::{self, metrics, DateComparator, PreparedGiven};
 use proptest::prelude::*;
 
 /// Name-like tokens: real names, particles, titles, abbreviations,
@@ -179,6 +179,11 @@ proptest! {
             similarity::compare_given(b.given(), a.given())
         );
         prop_assert_eq!(similarity::compare_surnames(&a, &b), similarity::compare_surnames(&b, &a));
+        let (pa, pb) = (a.given().map(PreparedGiven::new), b.given().map(PreparedGiven::new));
+        prop_assert_eq!(
+            similarity::compare_prepared_given(pa.as_ref(), pb.as_ref()),
+            similarity::compare_given(a.given(), b.given())
+        );
         prop_assert_eq!(
             similarity::compare_whole_names(&a, &b),
             similarity::compare_whole_names(&b, &a)
@@ -235,6 +240,14 @@ proptest! {
         prop_assert_eq!(metrics::osa(&a, &b), strsim::osa_distance(&a, &b));
         let nl = metrics::normalized_levenshtein(&a, &b).value();
         prop_assert!((nl - strsim::normalized_levenshtein(&a, &b)).abs() < 1e-12);
+    }
+
+    /// The OSA ≤ 1 shortcut (a pre-filter before rapidfuzz) never changes
+    /// the answer; a three-letter alphabet makes near pairs common.
+    #[test]
+    fn osa_within_one_matches_the_oracle(a in "[ABC]{0,8}", b in "[ABC]{0,8}") {
+        prop_assert_eq!(metrics::osa_within(&a, &b, 1), strsim::osa_distance(&a, &b) <= 1);
+        prop_assert_eq!(metrics::osa_within(&a, &b, 2), strsim::osa_distance(&a, &b) <= 2);
     }
 
     /// Agreement is symmetric and every token agrees with itself.

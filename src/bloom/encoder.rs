@@ -228,6 +228,9 @@ struct Positions {
     reducer: Reducer,
     /// Precomputed positions for unsalted filters (the common q-grams).
     table: Option<GramTable>,
+    /// For salted per-field filters: the [`EncodeCache`] slot (shared by
+    /// the fields of one group, which have the same key and settings).
+    cache_slot: Option<usize>,
 }
 
 impl Positions {
@@ -242,11 +245,19 @@ impl Positions {
             key,
             reducer,
             table,
+            cache_slot: None,
         }
     }
 
     /// Sets the `k` positions of every q-gram in `s` (with `salt`) in `base`.
-    fn set_all(&self, s: &mut Scratch, salt: &str, k: usize, base: &mut [u64]) {
+    fn set_all(
+        &self,
+        s: &mut Scratch,
+        salt: &str,
+        k: usize,
+        base: &mut [u64],
+        mut lazy: Option<&mut GramTable>,
+    ) {
         let mut set = |p: usize| {
             if let Some(w) = base.get_mut(p / 64) {
                 *w |= 1u64 << (p % 64);
@@ -254,7 +265,19 @@ impl Positions {
         };
         let mut input = std::mem::take(&mut s.input);
         for g in s.grams() {
-            match self.table.as_ref().and_then(|t| t.get(g, k)) {
+            let found = match (&self.table, lazy.as_deref_mut()) {
+                (Some(t), _) => t.get(g, k),
+                (None, Some(t)) => t.get_or_fill(
+                    self.key.bytes(),
+                    salt.as_bytes(),
+                    g,
+                    k,
+                    self.reducer,
+                    &mut input,
+                ),
+                (None, None) => None,
+            };
+            match found {
                 Some(ps) => ps.iter().for_each(|&p| set(usize::from(p))),
                 None => positions(
                     self.key.bytes(),
@@ -285,10 +308,43 @@ struct FieldPlan {
 /// Holds subkeys (zeroized on drop) and keyed permutations; `Debug` shows
 /// the schema name and layout only.
 pub struct Encoder {
+    id: u64,
+    cache_slots: usize,
     schema: Schema,
     layout: FilterLayout,
     fields: Vec<FieldPlan>,
     record: Plan,
+}
+
+/// Largest number of salt values an [`EncodeCache`] keeps tables for, per
+/// field group (a table is about 100 KB; birth years need about 120).
+const MAX_SALTS: usize = 256;
+
+/// Reusable state for [`Encoder::encode_with`]: scratch buffers and, for
+/// salted per-field filters, the positions of the q-grams already seen for
+/// each salt value (e.g. birth year). One per thread; it holds key-derived
+/// data, so its `Debug` shows sizes only. Memory is bounded (about 100 KB
+/// per salt value and group, at most 256 values per group).
+#[derive(Default)]
+pub struct EncodeCache {
+    /// The encoder whose positions the tables hold (`None`: no tables).
+    owner: Option<u64>,
+    scratch: Scratch,
+    salted: Vec<std::collections::HashMap<String, GramTable>>,
+}
+
+/// Distinguishes encoders so a cache filled by one is never read by another.
+static NEXT_ENCODER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl fmt::Debug for EncodeCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EncodeCache")
+            .field(
+                "salt_tables",
+                &self.salted.iter().map(|m| m.len()).sum::<usize>(),
+            )
+            .finish()
+    }
 }
 
 /// Per-call scratch buffers.
@@ -300,6 +356,7 @@ struct Scratch {
     grams: Vec<u8>,
     ends: Vec<usize>,
     input: Vec<u8>,
+    record_base: Vec<u64>,
     base: Vec<u64>,
     tmp: Vec<u64>,
 }
@@ -365,8 +422,28 @@ impl Encoder {
                 filter,
             });
         }
+        // Cache slots: one per group whose per-field filters are salted.
+        let mut slot_groups: Vec<&str> = Vec::new();
+        for (plan, spec) in fields.iter_mut().zip(&schema.fields) {
+            if let (Some((_, pos, _)), Some(ff)) = (&mut plan.filter, &spec.filter) {
+                if ff.hardening.salt.is_some() && pos.table.is_none() {
+                    let g = spec.group();
+                    let slot = match slot_groups.iter().position(|x| *x == g) {
+                        Some(i) => i,
+                        None => {
+                            slot_groups.push(g);
+                            slot_groups.len() - 1
+                        }
+                    };
+                    pos.cache_slot = Some(slot);
+                }
+            }
+        }
+        let cache_slots = slot_groups.len();
         let layout = FilterLayout::of(&schema);
         Ok(Encoder {
+            id: NEXT_ENCODER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            cache_slots,
             schema,
             layout,
             fields,
@@ -384,11 +461,34 @@ impl Encoder {
         &self.layout
     }
 
+    /// A fresh cache for [`Encoder::encode_with`].
+    pub fn new_cache(&self) -> EncodeCache {
+        EncodeCache {
+            owner: Some(self.id),
+            scratch: Scratch::default(),
+            salted: (0..self.cache_slots).map(|_| Default::default()).collect(),
+        }
+    }
+
     /// Encodes one record. `row[i]` is the value of schema field `i`
     /// (`None` or blank = missing); `out` receives
-    /// `layout().words_per_record` words.
+    /// `layout().words_per_record` words. For many records prefer
+    /// [`Encoder::encode_with`], which is several times faster.
     pub fn encode_into(
         &self,
+        row: &[Option<&str>],
+        out: &mut [u64],
+    ) -> Result<EncodeReport, BloomError> {
+        // No salt tables: filling them for one record costs more than it saves.
+        self.encode_with(&mut EncodeCache::default(), row, out)
+    }
+
+    /// [`Encoder::encode_into`] reusing `cache` (from
+    /// [`Encoder::new_cache`]). The output does not depend on the cache: a
+    /// cache made by another encoder is emptied and re-targeted first.
+    pub fn encode_with(
+        &self,
+        cache: &mut EncodeCache,
         row: &[Option<&str>],
         out: &mut [u64],
     ) -> Result<EncodeReport, BloomError> {
@@ -440,8 +540,14 @@ impl Encoder {
                 None
             }
         };
-        let mut s = Scratch::default();
-        let mut record_base = vec![0u64; self.record.base_bits as usize / 64];
+        if cache.owner.is_some_and(|o| o != self.id) {
+            *cache = self.new_cache();
+        }
+        let s = &mut cache.scratch;
+        let salted = &mut cache.salted;
+        let mut record_base = std::mem::take(&mut s.record_base);
+        record_base.clear();
+        record_base.resize(self.record.base_bits as usize / 64, 0);
         for (i, (f, v)) in self.fields.iter().zip(&values).enumerate() {
             let Some(v) = v else {
                 if let Some((plan, _, _)) = &f.filter {
@@ -461,7 +567,7 @@ impl Encoder {
             // Record filter.
             if let (Some(salt), true) = (record_salt, f.record_bits > 0) {
                 f.record
-                    .set_all(&mut s, salt, k_of(f.record_bits), &mut record_base);
+                    .set_all(s, salt, k_of(f.record_bits), &mut record_base, None);
             }
             // Per-field filter.
             if let Some((plan, pos, budget)) = &f.filter {
@@ -471,7 +577,18 @@ impl Encoder {
                 base.resize(plan.base_bits as usize / 64, 0);
                 match salt_of(plan) {
                     Ok(Some(salt)) => {
-                        pos.set_all(&mut s, salt, k_of(*budget), &mut base);
+                        let lazy = pos
+                            .cache_slot
+                            .and_then(|c| salted.get_mut(c))
+                            .and_then(|m| {
+                                if !m.contains_key(salt) && m.len() < MAX_SALTS {
+                                    if let Some(t) = GramTable::lazy(f.q) {
+                                        m.insert(salt.to_string(), t);
+                                    }
+                                }
+                                m.get_mut(salt)
+                            });
+                        pos.set_all(s, salt, k_of(*budget), &mut base, lazy);
                         plan.finish(
                             &mut base,
                             &mut s.tmp,
@@ -496,6 +613,7 @@ impl Encoder {
         } else {
             out[r.offset..r.offset + r.words].fill(0);
         }
+        s.record_base = record_base;
         Ok(report)
     }
 
@@ -751,6 +869,31 @@ mod tests {
         assert!(all_missing.iter().all(|w| *w == 0));
         assert_eq!(rep.missing.len(), 6);
         assert!(!format!("{e:?}").contains("0101"));
+    }
+
+    #[test]
+    fn cache_gives_the_same_output() {
+        let e = Encoder::new(&key(4), Schema::padron()).unwrap();
+        let mut cache = e.new_cache();
+        // Twice over, so the second pass hits filled tables.
+        for _ in 0..2 {
+            for p in PEOPLE {
+                let mut out = vec![0u64; e.layout().words_per_record];
+                e.encode_with(&mut cache, &row(p), &mut out).unwrap();
+                assert_eq!(out, e.encode(&row(p)).unwrap().0);
+            }
+        }
+        let d = format!("{cache:?}");
+        assert!(d.contains("salt_tables"), "{d}");
+        // Only salted groups get slots: given and surname (shared).
+        assert_eq!(cache.salted.len(), 2);
+        // A cache filled under another key is not reused as is.
+        let other = Encoder::new(&key(5), Schema::padron()).unwrap();
+        let mut out = vec![0u64; other.layout().words_per_record];
+        other
+            .encode_with(&mut cache, &row(&PEOPLE[0]), &mut out)
+            .unwrap();
+        assert_eq!(out, other.encode(&row(&PEOPLE[0])).unwrap().0);
     }
 
     #[test]

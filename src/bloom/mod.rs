@@ -46,7 +46,9 @@ mod schema;
 use std::fmt;
 
 pub use bits::{and_count, dice, dice_with_counts, popcount, BitVector};
-pub use encoder::{normalize_value, EncodeReport, Encoder, FieldSlot, FilterLayout, Slot};
+pub use encoder::{
+    normalize_value, EncodeCache, EncodeReport, Encoder, FieldSlot, FilterLayout, Slot,
+};
 pub use harden::{balance, xor_fold};
 pub use qgram::qgrams;
 pub use schema::{

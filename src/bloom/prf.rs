@@ -125,63 +125,124 @@ const SYMBOL: [u8; 256] = {
 /// Positions kept per table entry (one 64-byte XOF block's worth).
 const TABLE_K: usize = 32;
 
-/// Precomputed positions of every q-gram (q ≤ 2) over
-/// [`TABLE_ALPHABET`] for one unsalted filter: the same values
-/// [`positions`] gives, looked up instead of hashed. Holds key-derived data.
+/// Positions of q-grams (q ≤ 2) over [`TABLE_ALPHABET`] for one filter
+/// and one salt: the same values [`positions`] gives, looked up instead of
+/// hashed. Built whole for unsalted filters ([`GramTable::build`]) or filled
+/// on demand for one salt value ([`GramTable::lazy`]). Holds key-derived data.
 pub(crate) struct GramTable {
     q: usize,
     entries: Vec<[u16; TABLE_K]>,
+    filled: Vec<bool>,
+}
+
+fn table_index(q: usize, gram: &[u8]) -> Option<usize> {
+    if gram.len() != q {
+        return None;
+    }
+    let sym = |b: u8| match SYMBOL[usize::from(b)] {
+        255 => None,
+        i => Some(usize::from(i)),
+    };
+    match *gram {
+        [a] => sym(a),
+        [a, b] => Some(sym(a)? * TABLE_ALPHABET.len() + sym(b)?),
+        _ => None,
+    }
+}
+
+fn table_entry(
+    key: &[u8; 32],
+    salt: &[u8],
+    gram: &[u8],
+    r: Reducer,
+    input: &mut Vec<u8>,
+) -> [u16; TABLE_K] {
+    let mut e = [0u16; TABLE_K];
+    let mut j = 0;
+    positions(key, salt, gram, TABLE_K, r, input, |p| {
+        if let Some(slot) = e.get_mut(j) {
+            // p < l <= 2^16, so p fits in u16.
+            *slot = p as u16;
+        }
+        j += 1;
+    });
+    e
 }
 
 impl GramTable {
-    /// Builds the table (q must be 1 or 2; others get no table).
-    pub(crate) fn build(key: &[u8; 32], q: usize, r: Reducer) -> Option<GramTable> {
+    fn size(q: usize) -> Option<usize> {
         let n = TABLE_ALPHABET.len();
-        let count = match q {
-            1 => n,
-            2 => n * n,
-            _ => return None,
-        };
-        let mut entries = Vec::with_capacity(count);
-        let mut input = Vec::new();
-        for i in 0..count {
-            let gram: Vec<u8> = if q == 1 {
-                vec![TABLE_ALPHABET[i]]
-            } else {
-                vec![TABLE_ALPHABET[i / n], TABLE_ALPHABET[i % n]]
-            };
-            let mut e = [0u16; TABLE_K];
-            let mut j = 0;
-            // p < l <= 2^16 - 1 ... or l = 2^16 with p <= 65535: fits u16.
-            positions(key, b"", &gram, TABLE_K, r, &mut input, |p| {
-                if let Some(slot) = e.get_mut(j) {
-                    *slot = p as u16;
-                }
-                j += 1;
-            });
-            entries.push(e);
+        match q {
+            1 => Some(n),
+            2 => Some(n * n),
+            _ => None,
         }
-        Some(GramTable { q, entries })
     }
 
-    /// The first `k` positions of `gram`, if it is in the table and
-    /// `k <= 32`.
+    /// The whole table for an unsalted filter (q must be 1 or 2).
+    pub(crate) fn build(key: &[u8; 32], q: usize, r: Reducer) -> Option<GramTable> {
+        let count = GramTable::size(q)?;
+        let n = TABLE_ALPHABET.len();
+        let mut input = Vec::new();
+        let entries = (0..count)
+            .map(|i| {
+                let gram: Vec<u8> = if q == 1 {
+                    vec![TABLE_ALPHABET[i]]
+                } else {
+                    vec![TABLE_ALPHABET[i / n], TABLE_ALPHABET[i % n]]
+                };
+                table_entry(key, b"", &gram, r, &mut input)
+            })
+            .collect();
+        Some(GramTable {
+            q,
+            entries,
+            filled: vec![true; count],
+        })
+    }
+
+    /// An empty table for one salt value, filled by [`GramTable::get_or_fill`].
+    pub(crate) fn lazy(q: usize) -> Option<GramTable> {
+        let count = GramTable::size(q)?;
+        Some(GramTable {
+            q,
+            entries: vec![[0; TABLE_K]; count],
+            filled: vec![false; count],
+        })
+    }
+
+    /// The first `k` positions of `gram`, if it is in the (filled) table
+    /// and `k <= 32`.
     #[inline]
     pub(crate) fn get(&self, gram: &[u8], k: usize) -> Option<&[u16]> {
-        if gram.len() != self.q || k > TABLE_K {
+        let i = table_index(self.q, gram)?;
+        if k > TABLE_K || !*self.filled.get(i)? {
             return None;
         }
-        let n = TABLE_ALPHABET.len();
-        let sym = |b: u8| match SYMBOL[usize::from(b)] {
-            255 => None,
-            i => Some(usize::from(i)),
-        };
-        let i = match *gram {
-            [a] => sym(a)?,
-            [a, b] => sym(a)? * n + sym(b)?,
-            _ => return None,
-        };
         self.entries.get(i).and_then(|e| e.get(..k))
+    }
+
+    /// Like [`GramTable::get`], computing a missing entry for `salt`.
+    #[inline]
+    pub(crate) fn get_or_fill(
+        &mut self,
+        key: &[u8; 32],
+        salt: &[u8],
+        gram: &[u8],
+        k: usize,
+        r: Reducer,
+        input: &mut Vec<u8>,
+    ) -> Option<&[u16]> {
+        let i = table_index(self.q, gram)?;
+        if k > TABLE_K {
+            return None;
+        }
+        let (e, f) = (self.entries.get_mut(i)?, self.filled.get_mut(i)?);
+        if !*f {
+            *e = table_entry(key, salt, gram, r, input);
+            *f = true;
+        }
+        e.get(..k)
     }
 }
 
@@ -369,6 +430,24 @@ mod tests {
             assert!(t.get(b"a", 1).is_none() && t.get(b"AN", 33).is_none());
         }
         assert!(GramTable::build(&key, 3, Reducer::new(64)).is_none());
+        // A lazy table for a salt gives the salted positions.
+        let mut lazy = GramTable::lazy(2).unwrap();
+        assert!(lazy.get(b"AN", 5).is_none());
+        let mut want = Vec::new();
+        positions(
+            &key,
+            b"1985",
+            b"AN",
+            20,
+            Reducer::new(512),
+            &mut Vec::new(),
+            |p| want.push(p as u16),
+        );
+        let got = lazy
+            .get_or_fill(&key, b"1985", b"AN", 20, Reducer::new(512), &mut Vec::new())
+            .unwrap();
+        assert_eq!(got, &want[..]);
+        assert_eq!(lazy.get(b"AN", 20).unwrap(), &want[..]);
     }
 
     #[test]

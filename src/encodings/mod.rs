@@ -55,6 +55,10 @@ pub const VERSION: u16 = 1;
 pub const FORMAT: &str = "padron-encodings";
 /// Largest JSON header accepted.
 pub const MAX_HEADER: u32 = 16 << 20;
+/// Most token rules a header may list.
+pub const MAX_RULES: usize = 1024;
+/// Most filter words per record a header may describe (1 MiB of filters).
+pub const MAX_WORDS: usize = 1 << 17;
 
 const TAG_RECORD: u8 = b'R';
 const TAG_END: u8 = b'E';
@@ -360,6 +364,12 @@ impl Header {
             .map_err(|e| bad(format!("{e}")))?;
         raw.bloom_schema.check().map_err(|e| bad(format!("{e}")))?;
         let layout = FilterLayout::of(&raw.bloom_schema);
+        // Bounds so a hostile header cannot make a reader allocate absurdly.
+        if rules.len() > MAX_RULES || layout.words_per_record > MAX_WORDS {
+            return Err(bad(
+                "more token rules or filter words than any padron file has".into(),
+            ));
+        }
         if RawLayout::of(&layout) != raw.layout {
             return Err(bad("filter layout does not match the Bloom schema".into()));
         }
@@ -396,6 +406,11 @@ pub struct Writer<W: Write> {
 impl<W: Write> Writer<W> {
     /// Writes the magic, version and header.
     pub fn new(mut inner: W, header: Header) -> Result<Writer<W>, Error> {
+        if header.rules.len() > MAX_RULES || header.layout.words_per_record > MAX_WORDS {
+            return Err(Error::Header(
+                "more token rules or filter words than the format allows".into(),
+            ));
+        }
         let json = header.to_json();
         let len = u32::try_from(json.len())
             .ok()

@@ -147,6 +147,16 @@ impl EncodedPadron {
         self.ids.get(i).map(String::as_str)
     }
 
+    /// Token of rule `rule` for record `i`, by reference (`None` when
+    /// absent or out of range): what a linker's inner loop wants.
+    pub fn token_ref(&self, i: usize, rule: usize) -> Option<&Token> {
+        let k = i.checked_mul(self.rules())?.checked_add(rule)?;
+        if rule >= self.rules() || !*self.present.get(k)? {
+            return None;
+        }
+        self.tokens.get(k)
+    }
+
     /// Record `i`'s token for rule `rule` (`None`: absent or out of range).
     pub fn token(&self, i: usize, rule: usize) -> Option<Token> {
         if rule >= self.rules() {

@@ -166,6 +166,9 @@ pub(crate) fn tokenize(
     tokens: &mut Vec<RawToken>,
     flags: &mut Flags,
 ) {
+    if tokenize_ascii(text, extra_markers, matchf, tokens) {
+        return;
+    }
     let mut st = TokenState::new(ortho, matchf);
     for c in text.chars() {
         match classify(c, extra_markers) {
@@ -221,6 +224,82 @@ pub(crate) fn tokenize(
         }
     }
     st.finish(ortho, matchf, tokens, flags);
+}
+
+const SEP: u8 = 0;
+const LETTER: u8 = 1;
+const SPECIAL: u8 = 2;
+
+/// ASCII bytes for the fast path: letters, separators, and bytes that need
+/// the general path (digits, apostrophes, markers).
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [SEP; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() {
+            t[b] = LETTER;
+        } else if c.is_ascii_digit() || matches!(c, b'\'' | b'`' | b'?' | b'*') {
+            t[b] = SPECIAL;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Fast path for ASCII text made only of letters and separators (no
+/// digits, apostrophes or markers): the uppercased text is appended to the
+/// match scratch once and tokens are its letter runs, with their ortho form
+/// in the same range. Returns false (having done nothing) otherwise.
+fn tokenize_ascii(
+    text: &str,
+    extra_markers: &[char],
+    matchf: &mut String,
+    tokens: &mut Vec<RawToken>,
+) -> bool {
+    // One pass: reject what needs the general path (digits, apostrophes,
+    // markers), find the letter runs.
+    let first = tokens.len();
+    let start = matchf.len();
+    let mut run: Option<usize> = None;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let class = ASCII_CLASS.get(usize::from(b)).copied().unwrap_or(SPECIAL);
+        if class == SPECIAL || (class == SEP && extra_markers.contains(&char::from(b))) {
+            tokens.truncate(first);
+            return false;
+        }
+        match (class == LETTER, run) {
+            (true, None) => run = Some(i),
+            (false, Some(s)) => {
+                tokens.push(ascii_token(start, s, i));
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = run {
+        tokens.push(ascii_token(start, s, text.len()));
+    }
+    matchf.push_str(text);
+    if let Some(region) = matchf.get_mut(start..) {
+        region.make_ascii_uppercase();
+    }
+    for t in tokens.iter_mut().skip(first) {
+        let word = matchf
+            .get(t.matchf.0 as usize..t.matchf.1 as usize)
+            .unwrap_or_default();
+        t.class = tables::classify(word) | tables::class::ORTHO_IN_MATCH;
+    }
+    true
+}
+
+fn ascii_token(start: usize, s: usize, e: usize) -> RawToken {
+    let range = ((start + s) as u32, (start + e) as u32);
+    RawToken {
+        ortho: range,
+        matchf: range,
+        class: 0,
+    }
 }
 
 /// Where the current token started and where its last match letter ended.
@@ -296,7 +375,14 @@ mod tests {
         tokenize(text, &['#'], &mut o, &mut m, &mut t, &mut f);
         let os = t
             .iter()
-            .map(|r| o[r.ortho.0 as usize..r.ortho.1 as usize].to_owned())
+            .map(|r| {
+                let src = if r.class & tables::class::ORTHO_IN_MATCH != 0 {
+                    &m
+                } else {
+                    &o
+                };
+                src[r.ortho.0 as usize..r.ortho.1 as usize].to_owned()
+            })
             .collect();
         let ms = t
             .iter()

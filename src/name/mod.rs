@@ -162,7 +162,8 @@ pub enum ParseOrder {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// Characters that, inside a word, stand for an unknown letter, besides
-    /// the always-recognised `?`, U+FFFD and `*` (N2). Default: `#`.
+    /// the always-recognised `?`, U+FFFD and `*` (N2). Default: `#`. Must
+    /// not be letters or digits (those are never markers).
     pub unknown_markers: Vec<char>,
 }
 
@@ -312,6 +313,52 @@ pub(crate) struct TokenSpan {
     kind: u8,
 }
 
+/// Given-name token spans: inline up to four, then on the heap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TokenStore {
+    Inline([TokenSpan; 4], u8),
+    Heap(Vec<TokenSpan>),
+}
+
+impl Default for TokenStore {
+    fn default() -> TokenStore {
+        TokenStore::Inline([TokenSpan::default(); 4], 0)
+    }
+}
+
+impl TokenStore {
+    fn push(&mut self, t: TokenSpan) {
+        match self {
+            TokenStore::Inline(arr, n) => match arr.get_mut(usize::from(*n)) {
+                Some(slot) => {
+                    *slot = t;
+                    *n += 1;
+                }
+                None => {
+                    let mut v = arr.to_vec();
+                    v.push(t);
+                    *self = TokenStore::Heap(v);
+                }
+            },
+            TokenStore::Heap(v) => v.push(t),
+        }
+    }
+
+    fn as_slice(&self) -> &[TokenSpan] {
+        match self {
+            TokenStore::Inline(arr, n) => arr.get(..usize::from(*n)).unwrap_or_default(),
+            TokenStore::Heap(v) => v,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [TokenSpan] {
+        match self {
+            TokenStore::Inline(arr, n) => arr.get_mut(..usize::from(*n)).unwrap_or_default(),
+            TokenStore::Heap(v) => v,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct SurnameSpan {
     ortho: Span,
@@ -339,7 +386,7 @@ pub struct ParsedName {
     raw: [Span; 3],
     raw_is_full_name: bool,
     given: Option<GivenSpan>,
-    tokens: Vec<TokenSpan>,
+    tokens: TokenStore,
     paternal: Option<SurnameSpan>,
     maternal: Option<SurnameSpan>,
     married: Option<SurnameSpan>,
@@ -353,7 +400,7 @@ impl ParsedName {
         self.given.map(|g| GivenName {
             buf: &self.buf,
             span: g,
-            tokens: &self.tokens,
+            tokens: self.tokens.as_slice(),
         })
     }
 

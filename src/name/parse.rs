@@ -10,7 +10,7 @@ use super::freq::{self, FrequencyTable};
 use super::tables::{self, class, Expansion};
 use super::{
     FieldKind, Flags, GivenSpan, NormalizedField, Options, ParseOrder, ParsedName, Span,
-    SurnameSpan, TokenSpan, INITIAL, PARTICLE, PREFIX, SIGNIFICANT,
+    SurnameSpan, TokenSpan, TokenStore, INITIAL, PARTICLE, PREFIX, SIGNIFICANT,
 };
 
 const GIVEN: usize = 0;
@@ -54,9 +54,18 @@ impl Scratch {
     }
 
     fn o(&self, t: RawToken) -> &str {
-        self.ortho
-            .get(t.ortho.0 as usize..t.ortho.1 as usize)
+        let src = if t.class & class::ORTHO_IN_MATCH != 0 {
+            &self.matchf
+        } else {
+            &self.ortho
+        };
+        src.get(t.ortho.0 as usize..t.ortho.1 as usize)
             .unwrap_or_default()
+    }
+
+    /// True if the token's ortho form equals its match form.
+    fn plain(&self, t: RawToken) -> bool {
+        t.class & class::ORTHO_IN_MATCH != 0 || self.o(t) == self.m(t)
     }
 
     fn mi(&self, toks: &[RawToken], i: usize) -> &str {
@@ -95,6 +104,11 @@ impl Scratch {
             flags.insert(Flags::PLACEHOLDER);
             return;
         }
+        let classes = toks.iter().fold(0, |acc, t| acc | t.class);
+        if classes & (class::TITLE | class::TRAILING | class::WIDOW) == 0 {
+            return;
+        }
+        let before = toks.len();
         while toks.len() >= 2 && cls(toks, 0) & class::TITLE != 0 {
             toks.remove(0);
             flags.insert(Flags::TITLE_DROPPED);
@@ -115,7 +129,7 @@ impl Scratch {
             toks.truncate(i);
             flags.insert(Flags::MARRIED_SURNAME);
         }
-        if self.is_placeholder(toks) {
+        if toks.len() != before && self.is_placeholder(toks) {
             toks.clear();
             flags.insert(Flags::PLACEHOLDER);
         }
@@ -123,10 +137,20 @@ impl Scratch {
 
     /// N6: the whole field is a null placeholder or one repeated letter.
     fn is_placeholder(&self, toks: &[RawToken]) -> bool {
-        if toks.is_empty() {
+        let Some(first) = toks.first() else {
             return false;
+        };
+        let head = self.m(*first).as_bytes();
+        let lead = head.first().copied().unwrap_or(0);
+        // Quick reject: not a phrase start, and not one repeated letter.
+        if first.class & class::NULL_START == 0 {
+            let repeated_so_far = head.iter().all(|&b| b == lead);
+            if !repeated_so_far {
+                return false;
+            }
         }
-        let listed = cls(toks, 0) & class::NULL_START != 0
+        let listed = first.class & class::NULL_START != 0
+            && toks.len() <= 2
             && tables::NULL_PLACEHOLDERS.iter().any(|p| {
                 let mut words = p.split(' ');
                 toks.iter().all(|t| words.next() == Some(self.m(*t))) && words.next().is_none()
@@ -134,20 +158,11 @@ impl Scratch {
         if listed {
             return true;
         }
-        let mut letters = toks.iter().flat_map(|t| self.m(*t).bytes());
-        match letters.next() {
-            Some(first) => {
-                let mut n = 1;
-                for b in letters {
-                    if b != first {
-                        return false;
-                    }
-                    n += 1;
-                }
-                n >= 2
-            }
-            None => false,
-        }
+        let n: usize = toks
+            .iter()
+            .map(|t| t.matchf.1 as usize - t.matchf.0 as usize)
+            .sum();
+        n >= 2 && toks.iter().all(|t| self.m(*t).bytes().all(|b| b == lead))
     }
 
     /// N8 on the tokens of one part.
@@ -157,6 +172,9 @@ impl Scratch {
         } else {
             class::ABBR_SURNAME
         };
+        if toks.iter().all(|t| t.class & bit == 0) {
+            return;
+        }
         for t in toks.iter_mut() {
             if t.class & bit == 0 {
                 continue;
@@ -195,6 +213,15 @@ impl Scratch {
 
     /// N8 and N9 on the three parts and the married surname.
     fn expand_parts(&mut self, flags: &mut Flags, frequencies: Option<&FrequencyTable>) {
+        let classes = self
+            .parts
+            .iter()
+            .chain([&self.married])
+            .flatten()
+            .fold(0, |acc, t| acc | t.class);
+        if frequencies.is_none() && classes & (class::ABBR_GIVEN | class::ABBR_SURNAME) == 0 {
+            return;
+        }
         let mut given = take(&mut self.parts[GIVEN]);
         self.expand(&mut given, tables::GIVEN_ABBREVIATIONS, flags);
         self.parts[GIVEN] = given;
@@ -297,16 +324,16 @@ impl Scratch {
     /// §3 split-field repair: a paternal field that ends in a particle (or
     /// is only `SAN`/`SANTA`/`SANTO`) is joined with the maternal field and
     /// the two are re-parsed.
-    fn repair_split(&mut self, flags: &mut Flags) {
+    fn repair_split(&mut self, flags: &mut Flags) -> bool {
         let pat = &self.parts[PATERNAL];
         let mat = &self.parts[MATERNAL];
         if pat.is_empty() || mat.is_empty() {
-            return;
+            return false;
         }
         let last = pat.len() - 1;
         let trigger = self.is_particle(pat, last) || (pat.len() == 1 && self.is_joiner(pat, 0));
         if !trigger {
-            return;
+            return false;
         }
         let mut all = take(&mut self.all);
         all.clear();
@@ -319,6 +346,15 @@ impl Scratch {
         self.parts[MATERNAL].extend_from_slice(all.get(end..).unwrap_or_default());
         self.all = all;
         flags.insert(Flags::SURNAMES_REPARSED);
+        // The new fields get the field-level steps again (a `JR` that was
+        // alone in the maternal field may now end the paternal one), so
+        // that normalizing the result again changes nothing.
+        for i in [PATERNAL, MATERNAL] {
+            let mut toks = take(&mut self.parts[i]);
+            self.clean_field(&mut toks, flags);
+            self.parts[i] = toks;
+        }
+        true
     }
 
     pub(crate) fn fields(
@@ -334,7 +370,13 @@ impl Scratch {
             self.read_field(text, opts, &mut flags, &mut toks);
             self.parts[i] = toks;
         }
-        self.repair_split(&mut flags);
+        // Repeat while the repair applies (cleaning the re-parsed fields can
+        // expose a new trailing particle); each round merges or shortens.
+        for _ in 0..4 {
+            if !self.repair_split(&mut flags) {
+                break;
+            }
+        }
         self.expand_parts(&mut flags, frequencies);
         self.assemble(raw, false, flags, ParseOrder::Fields)
     }
@@ -490,46 +532,56 @@ impl Scratch {
         if toks.is_empty() {
             return None;
         }
-        let lead = (0..toks.len())
-            .take_while(|&i| self.is_particle(toks, i))
+        let lead = toks
+            .iter()
+            .take_while(|t| t.class & class::SURNAME_PARTICLE != 0)
             .count();
         let lead = if lead == toks.len() { 0 } else { lead };
-        let o_start = buf.len();
-        let mut o_core = o_start;
-        for (i, t) in toks.iter().enumerate() {
-            if i > 0 {
-                buf.push(' ');
+        let (full, core) = self.write_with_core(buf, toks, lead, false);
+        let joined = if toks.len() == 1 {
+            full
+        } else {
+            let j_start = buf.len();
+            for t in toks {
+                buf.push_str(self.m(*t));
             }
-            if i == lead {
-                o_core = buf.len();
-            }
-            buf.push_str(self.o(*t));
-        }
-        let ortho = Span::of(buf)(o_start);
-        let m_start = buf.len();
-        let mut m_core = m_start;
-        for (i, t) in toks.iter().enumerate() {
-            if i > 0 {
-                buf.push(' ');
-            }
-            if i == lead {
-                m_core = buf.len();
-            }
-            buf.push_str(self.m(*t));
-        }
-        let full = Span::of(buf)(m_start);
-        let j_start = buf.len();
-        for t in toks {
-            buf.push_str(self.m(*t));
-        }
-        let joined = Span::of(buf)(j_start);
+            Span::of(buf)(j_start)
+        };
+        let (ortho, ortho_core) = if toks.iter().all(|t| self.plain(*t)) {
+            (full, core)
+        } else {
+            self.write_with_core(buf, toks, lead, true)
+        };
         Some(SurnameSpan {
             ortho,
-            ortho_core: o_core as u32,
+            ortho_core,
             full,
-            core: m_core as u32,
+            core,
             joined,
         })
+    }
+
+    /// Writes the tokens joined by spaces; returns the span and where token
+    /// `lead` starts.
+    fn write_with_core(
+        &self,
+        buf: &mut String,
+        toks: &[RawToken],
+        lead: usize,
+        ortho: bool,
+    ) -> (Span, u32) {
+        let start = buf.len();
+        let mut core = start;
+        for (i, t) in toks.iter().enumerate() {
+            if i > 0 {
+                buf.push(' ');
+            }
+            if i == lead {
+                core = buf.len();
+            }
+            buf.push_str(if ortho { self.o(*t) } else { self.m(*t) });
+        }
+        (Span::of(buf)(start), core as u32)
     }
 
     fn assemble(
@@ -540,8 +592,9 @@ impl Scratch {
         order: ParseOrder,
     ) -> ParsedName {
         let raw_len: usize = raw.iter().map(|r| r.len()).sum();
-        let mut buf =
-            String::with_capacity(raw_len + 2 * self.ortho.len() + 4 * self.matchf.len() + 32);
+        // Enough for ASCII names (match forms, significant string, joined
+        // surnames); expansions and accents may grow it once.
+        let mut buf = String::with_capacity(3 * raw_len + 32);
         let mut raw_spans = [Span::default(); 3];
         for (span, r) in raw_spans.iter_mut().zip(raw) {
             let start = buf.len();
@@ -549,24 +602,10 @@ impl Scratch {
             *span = Span::of(&buf)(start);
         }
         let g = &self.parts[GIVEN];
-        let mut tokens = Vec::new();
+        let mut tokens = TokenStore::default();
         let given = if g.is_empty() {
             None
         } else {
-            tokens.reserve_exact(g.len());
-            let o_start = buf.len();
-            let mut ortho_spans = [Span::default(); 8];
-            for (i, t) in g.iter().enumerate() {
-                if i > 0 {
-                    buf.push(' ');
-                }
-                let s = buf.len();
-                buf.push_str(self.o(*t));
-                if let Some(slot) = ortho_spans.get_mut(i) {
-                    *slot = Span::of(&buf)(s);
-                }
-            }
-            let ortho = Span::of(&buf)(o_start);
             let m_start = buf.len();
             let mut any_sig = false;
             for (i, t) in g.iter().enumerate() {
@@ -590,33 +629,44 @@ impl Scratch {
                     kind = SIGNIFICANT;
                     any_sig = true;
                 }
-                let ortho = match ortho_spans.get(i) {
-                    Some(sp) => *sp,
-                    None => ortho_token_span(&buf, ortho, i),
-                };
+                let span = Span::of(&buf)(s);
                 tokens.push(TokenSpan {
-                    ortho,
-                    matchf: Span::of(&buf)(s),
+                    ortho: span,
+                    matchf: span,
                     kind,
                 });
             }
             let matchf = Span::of(&buf)(m_start);
+            let ortho = if g.iter().all(|t| self.plain(*t)) {
+                matchf
+            } else {
+                let o_start = buf.len();
+                for (i, (t, ts)) in g.iter().zip(tokens.as_mut_slice()).enumerate() {
+                    if i > 0 {
+                        buf.push(' ');
+                    }
+                    let s = buf.len();
+                    buf.push_str(self.o(*t));
+                    ts.ortho = Span::of(&buf)(s);
+                }
+                Span::of(&buf)(o_start)
+            };
             if !any_sig {
                 // §3: nothing significant: the field without particles, or
                 // the whole field if it is only particles.
-                let all_particles = tokens.iter().all(|t| t.kind & PARTICLE != 0);
-                for t in &mut tokens {
+                let all_particles = tokens.as_slice().iter().all(|t| t.kind & PARTICLE != 0);
+                for t in tokens.as_mut_slice() {
                     if all_particles || t.kind & PARTICLE == 0 {
                         t.kind |= SIGNIFICANT;
                     }
                 }
             }
-            let significant = if tokens.iter().all(|t| t.kind & SIGNIFICANT != 0) {
+            let significant = if tokens.as_slice().iter().all(|t| t.kind & SIGNIFICANT != 0) {
                 matchf
             } else {
                 let s = buf.len();
                 let mut first = true;
-                for (raw, t) in g.iter().zip(&tokens) {
+                for (raw, t) in g.iter().zip(tokens.as_slice()) {
                     if t.kind & SIGNIFICANT != 0 {
                         if !first {
                             buf.push(' ');
@@ -654,21 +704,4 @@ impl Scratch {
 /// The class bits of token `i` (0 past the end).
 fn cls(toks: &[RawToken], i: usize) -> u16 {
     toks.get(i).map_or(0, |t| t.class)
-}
-
-/// The span of the `i`-th space-separated token of `field` in `buf`
-/// (for given names with more than eight tokens).
-fn ortho_token_span(buf: &str, field: Span, i: usize) -> Span {
-    let text = field.get(buf);
-    let mut start = field.start as usize;
-    for (k, part) in text.split(' ').enumerate() {
-        if k == i {
-            return Span {
-                start: start as u32,
-                end: (start + part.len()) as u32,
-            };
-        }
-        start += part.len() + 1;
-    }
-    Span::default()
 }

@@ -127,6 +127,9 @@ pub(crate) mod class {
     pub(crate) const NULL_START: u16 = 1 << 8;
     pub(crate) const ABBR_GIVEN: u16 = 1 << 9;
     pub(crate) const ABBR_SURNAME: u16 = 1 << 10;
+    /// Not a list: the token's ortho form is its match range (ASCII fast
+    /// path), not a range of the ortho scratch string.
+    pub(crate) const ORTHO_IN_MATCH: u16 = 1 << 15;
 }
 
 /// The classes of one `match` token (0 for most tokens). Must agree with
@@ -164,6 +167,12 @@ mod tests {
 
     fn sorted(list: &[&str]) -> bool {
         list.windows(2).all(|w| w[0] < w[1])
+    }
+
+    #[test]
+    fn placeholders_have_at_most_two_words() {
+        // `Scratch::is_placeholder` relies on this.
+        assert!(NULL_PLACEHOLDERS.iter().all(|p| p.split(' ').count() <= 2));
     }
 
     #[test]

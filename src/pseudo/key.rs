@@ -65,9 +65,9 @@ pub struct Key([u8; 32]);
 impl Key {
     /// A fresh key from the operating system's CSPRNG.
     pub fn generate() -> Result<Key, Error> {
-        let mut bytes = [0u8; 32];
-        getrandom::getrandom(&mut bytes).map_err(|_| Error::Rng)?;
-        Ok(Key(bytes))
+        let mut key = Key([0u8; 32]);
+        getrandom::getrandom(&mut key.0).map_err(|_| Error::Rng)?;
+        Ok(key)
     }
 
     /// A key from raw bytes (tests, test vectors, or a key held elsewhere).
@@ -80,18 +80,16 @@ impl Key {
     /// offset, never the text.
     pub fn from_hex(text: &str) -> Result<Key, Error> {
         let t = text.trim();
-        let mut bytes = [0u8; 32];
-        match parse_hex_into(t, &mut bytes) {
-            Ok(()) => Ok(Key(bytes)),
-            Err(pos) => {
-                bytes.zeroize();
-                Err(match pos {
-                    Some(position) => Error::KeyHex { position },
-                    None => Error::KeyLength {
-                        found: t.chars().count(),
-                    },
-                })
-            }
+        // Parse straight into the key so no unzeroized copy stays behind.
+        let mut key = Key([0u8; 32]);
+        match parse_hex_into(t, &mut key.0) {
+            Ok(()) => Ok(key),
+            Err(pos) => Err(match pos {
+                Some(position) => Error::KeyHex { position },
+                None => Error::KeyLength {
+                    found: t.chars().count(),
+                },
+            }),
         }
     }
 

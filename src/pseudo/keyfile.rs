@@ -63,9 +63,18 @@ pub fn write_new_key(path: &Path, key: &Key) -> Result<Vec<KeyFileWarning>, Erro
     })?;
     let mut text = key.to_hex_zeroizing();
     text.push('\n');
-    let io = |action| move |source| Error::Io { action, source };
-    file.write_all(text.as_bytes()).map_err(io("write"))?;
-    file.sync_all().map_err(io("write"))?;
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all());
+    if let Err(source) = written {
+        // Do not leave a partial key file behind.
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(Error::Io {
+            action: "write",
+            source,
+        });
+    }
     check_permissions(&file)
 }
 

@@ -29,7 +29,7 @@ pub fn jaro_winkler(a: &str, b: &str) -> Score {
     Score::clamped(jaro_winkler::similarity(a.bytes(), b.bytes()))
 }
 
-/// [`jaro_winkler`] on byte iterators (e.g. two strings chained without
+/// [`jaro_winkler()`] on byte iterators (e.g. two strings chained without
 /// allocating).
 pub fn jaro_winkler_iter<A, B>(a: A, b: B) -> Score
 where
@@ -49,6 +49,38 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
 /// Levenshtein similarity normalized by the longer length.
 pub fn normalized_levenshtein(a: &str, b: &str) -> Score {
     Score::clamped(levenshtein::normalized_similarity(a.bytes(), b.bytes()))
+}
+
+/// True if the OSA distance is at most `max` (faster than [`osa()`] for a
+/// small `max`: the computation stops early).
+pub fn osa_within(a: &str, b: &str, max: usize) -> bool {
+    if max <= 1 && !within_one_window(a.as_bytes(), b.as_bytes()) {
+        return false;
+    }
+    let args = osa::Args::default().score_cutoff(max);
+    osa::distance_with_args(a.bytes(), b.bytes(), &args).is_some()
+}
+
+/// A necessary condition for OSA distance ≤ 1, cheap to test: after
+/// removing the longest common prefix and then the longest common suffix,
+/// at most two bytes remain on each side (one edit touches a window of at
+/// most two positions). Only ever rejects pairs whose distance is ≥ 2.
+fn within_one_window(a: &[u8], b: &[u8]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (
+        a.get(p..).unwrap_or_default(),
+        b.get(p..).unwrap_or_default(),
+    );
+    let s = ra
+        .iter()
+        .rev()
+        .zip(rb.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    ra.len() - s <= 2 && rb.len() - s <= 2
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent

@@ -39,8 +39,8 @@ pub use date::{compare_dates, DateComparator};
 pub use level::{DateLevel, GivenLevel, Level, SurnameLevel};
 pub use metrics::Score;
 pub use names::{
-    best_parse_pair, compare_given, compare_names, compare_surname_parts, compare_surnames,
-    compare_whole_names, monge_elkan, surnames_agree, NameLevels, GIVEN_CLOSE_JW, GIVEN_FAR_JW,
-    SURNAME_AGREE_JW, SURNAME_JOINED_JW,
+    best_parse_pair, compare_given, compare_names, compare_prepared_given, compare_surname_parts,
+    compare_surnames, compare_whole_names, monge_elkan, surnames_agree, NameLevels, PreparedGiven,
+    GIVEN_CLOSE_JW, GIVEN_FAR_JW, SURNAME_AGREE_JW, SURNAME_JOINED_JW,
 };
 pub use nickname::{nicknames, Nickname, NicknameTable};

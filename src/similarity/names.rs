@@ -4,7 +4,7 @@ use crate::name::{GivenName, ParsedName, Surname};
 use crate::phonetic;
 
 use super::level::{GivenLevel, Level, SurnameLevel};
-use super::metrics::{jaro_winkler, jaro_winkler_iter, osa, Score};
+use super::metrics::{jaro_winkler, jaro_winkler_iter, osa_within, Score};
 use super::nickname::{nickname_match, nicknames, Side};
 
 /// Jaro-Winkler threshold of `G_CLOSE`.
@@ -29,6 +29,60 @@ pub fn compare_given(a: Option<GivenName<'_>>, b: Option<GivenName<'_>>) -> Give
     let (Some(a), Some(b)) = (a, b) else {
         return GivenLevel::Null;
     };
+    given_level(&a, &b, None, None)
+}
+
+/// Given names with the MXF-1 keys of their significant tokens computed
+/// once, for comparing one record against many
+/// ([`compare_prepared_given`]).
+pub struct PreparedGiven<'a> {
+    given: GivenName<'a>,
+    keys: SigKeys<'a>,
+}
+
+impl<'a> PreparedGiven<'a> {
+    /// Computes the keys of `given`'s significant tokens.
+    pub fn new(given: GivenName<'a>) -> PreparedGiven<'a> {
+        PreparedGiven {
+            keys: SigKeys::new(&given),
+            given,
+        }
+    }
+}
+
+impl std::fmt::Debug for PreparedGiven<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedGiven")
+            .field("given", &self.given)
+            .finish_non_exhaustive()
+    }
+}
+
+/// [`compare_given`] on prepared sides: same levels, without recomputing
+/// phonetic keys.
+pub fn compare_prepared_given(
+    a: Option<&PreparedGiven<'_>>,
+    b: Option<&PreparedGiven<'_>>,
+) -> GivenLevel {
+    let (Some(a), Some(b)) = (a, b) else {
+        return GivenLevel::Null;
+    };
+    given_level(
+        &a.given,
+        &b.given,
+        Some(a.keys.as_slice()),
+        Some(b.keys.as_slice()),
+    )
+}
+
+type TokKeys<'a> = (&'a str, phonetic::AgreementKeys);
+
+fn given_level(
+    a: &GivenName<'_>,
+    b: &GivenName<'_>,
+    keys_a: Option<&[TokKeys<'_>]>,
+    keys_b: Option<&[TokKeys<'_>]>,
+) -> GivenLevel {
     if a.as_match() == b.as_match() {
         return GivenLevel::Exact;
     }
@@ -36,22 +90,35 @@ pub fn compare_given(a: Option<GivenName<'_>>, b: Option<GivenName<'_>>) -> Give
     if sa == sb {
         return GivenLevel::ExactSignificant;
     }
-    if nickname_match(nicknames(), side(&a), side(&b)) {
+    if nickname_match(nicknames(), side(a), side(b)) {
         return GivenLevel::Nickname;
     }
-    let (ka, kb) = (SigKeys::new(&a), SigKeys::new(&b));
-    let (ka, kb) = (ka.as_slice(), kb.as_slice());
+    let (own_a, own_b);
+    let ka = match keys_a {
+        Some(k) => k,
+        None => {
+            own_a = SigKeys::new(a);
+            own_a.as_slice()
+        }
+    };
+    let kb = match keys_b {
+        Some(k) => k,
+        None => {
+            own_b = SigKeys::new(b);
+            own_b.as_slice()
+        }
+    };
     if phonetic_prefix(ka, kb) {
         return GivenLevel::Phonetic;
     }
     let jw = jaro_winkler(sa, sb).value();
-    if jw >= GIVEN_CLOSE_JW || (letters(sa) >= 5 && letters(sb) >= 5 && osa(sa, sb) <= 1) {
+    if jw >= GIVEN_CLOSE_JW || (letters(sa) >= 5 && letters(sb) >= 5 && osa_within(sa, sb, 1)) {
         return GivenLevel::Close;
     }
     if subset(ka, kb) {
         return GivenLevel::Subset;
     }
-    if initials_match(&a, &b) || initials_match(&b, &a) {
+    if initials_match(a, b) || initials_match(b, a) {
         return GivenLevel::Initial;
     }
     if jw >= GIVEN_FAR_JW {
@@ -76,28 +143,28 @@ fn letters(s: &str) -> usize {
 
 /// Up to this many significant tokens per side keep their MXF-1 keys
 /// inline; more spill to the heap.
-const INLINE_TOKENS: usize = 4;
+const INLINE_TOKENS: usize = 2;
 
 /// The significant tokens of one side with their MXF-1 keys, computed once
 /// per comparison. Lives on the stack for one call: the size difference
 /// between variants is the point (no allocation in the common case).
 #[allow(clippy::large_enum_variant)]
 enum SigKeys<'a> {
-    Inline([(&'a str, phonetic::TokenKeys); INLINE_TOKENS], usize),
-    Heap(Vec<(&'a str, phonetic::TokenKeys)>),
+    Inline([(&'a str, phonetic::AgreementKeys); INLINE_TOKENS], usize),
+    Heap(Vec<(&'a str, phonetic::AgreementKeys)>),
 }
 
 impl<'a> SigKeys<'a> {
     fn new(g: &GivenName<'a>) -> SigKeys<'a> {
-        let mut arr = [("", phonetic::TokenKeys::default()); INLINE_TOKENS];
+        let mut arr = [("", phonetic::AgreementKeys::default()); INLINE_TOKENS];
         let mut n = 0;
         for t in g.significant_tokens() {
             match arr.get_mut(n) {
-                Some(slot) => *slot = (t.as_match(), phonetic::token_keys(t.as_match())),
+                Some(slot) => *slot = (t.as_match(), phonetic::agreement_keys(t.as_match())),
                 None => {
                     return SigKeys::Heap(
                         g.significant_tokens()
-                            .map(|t| (t.as_match(), phonetic::token_keys(t.as_match())))
+                            .map(|t| (t.as_match(), phonetic::agreement_keys(t.as_match())))
                             .collect(),
                     )
                 }
@@ -107,7 +174,7 @@ impl<'a> SigKeys<'a> {
         SigKeys::Inline(arr, n)
     }
 
-    fn as_slice(&self) -> &[(&'a str, phonetic::TokenKeys)] {
+    fn as_slice(&self) -> &[(&'a str, phonetic::AgreementKeys)] {
         match self {
             SigKeys::Inline(arr, n) => arr.get(..*n).unwrap_or_default(),
             SigKeys::Heap(v) => v,
@@ -115,20 +182,23 @@ impl<'a> SigKeys<'a> {
     }
 }
 
-fn tokens_agree(x: &(&str, phonetic::TokenKeys), y: &(&str, phonetic::TokenKeys)) -> bool {
+fn tokens_agree(x: &TokKeys<'_>, y: &TokKeys<'_>) -> bool {
     x.0 == y.0 || x.1.agrees_with(&y.1)
 }
 
 /// `G_PHON`: the shorter side's significant tokens agree, in order, with
 /// the other side's first tokens.
-fn phonetic_prefix(a: &[(&str, phonetic::TokenKeys)], b: &[(&str, phonetic::TokenKeys)]) -> bool {
+fn phonetic_prefix(
+    a: &[(&str, phonetic::AgreementKeys)],
+    b: &[(&str, phonetic::AgreementKeys)],
+) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     !short.is_empty() && short.iter().zip(long).all(|(x, y)| tokens_agree(x, y))
 }
 
 /// `G_SUBSET`: every significant token of the side with fewer is found
 /// (exactly or by MXF-1) among the other's.
-fn subset(a: &[(&str, phonetic::TokenKeys)], b: &[(&str, phonetic::TokenKeys)]) -> bool {
+fn subset(a: &[TokKeys<'_>], b: &[TokKeys<'_>]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     !short.is_empty()
         && short
@@ -186,13 +256,16 @@ pub fn compare_surname_parts(
         (Some(x), Some(y)) => x.core() == y.core(),
         _ => false,
     };
-    let agree = |x: Option<Surname<'_>>, y: Option<Surname<'_>>| match (x, y) {
-        (Some(x), Some(y)) => surnames_agree(x, y),
-        _ => false,
-    };
     if exact(p1, p2) && exact(m1, m2) {
         return SurnameLevel::BothExact;
     }
+    // Keys of one-token cores are computed once, not once per pairing.
+    let (k1, k2, k3, k4) = (prepare(p1), prepare(m1), prepare(p2), prepare(m2));
+    let agree = |x: &Option<Prepared<'_>>, y: &Option<Prepared<'_>>| match (x, y) {
+        (Some(x), Some(y)) => prepared_agree(x, y),
+        _ => false,
+    };
+    let (p1, m1, p2, m2) = (&k1, &k2, &k3, &k4);
     let pp = agree(p1, p2);
     let mm = agree(m1, m2);
     if pp && mm {
@@ -221,8 +294,33 @@ pub fn compare_surname_parts(
     SurnameLevel::Else
 }
 
-fn joined<'a>(s: Option<Surname<'a>>) -> &'a str {
-    s.map_or("", |s| s.joined())
+fn joined<'a>(s: &Option<Prepared<'a>>) -> &'a str {
+    s.as_ref().map_or("", |s| s.surname.joined())
+}
+
+/// A surname with the MXF-1 keys of its core when that is one token.
+struct Prepared<'a> {
+    surname: Surname<'a>,
+    keys: Option<phonetic::AgreementKeys>,
+}
+
+fn prepare(s: Option<Surname<'_>>) -> Option<Prepared<'_>> {
+    s.map(|surname| {
+        let core = surname.core();
+        Prepared {
+            surname,
+            keys: (!core.contains(' ')).then(|| phonetic::agreement_keys(core)),
+        }
+    })
+}
+
+fn prepared_agree(x: &Prepared<'_>, y: &Prepared<'_>) -> bool {
+    let (cx, cy) = (x.surname.core(), y.surname.core());
+    let phon = match (&x.keys, &y.keys) {
+        (Some(a), Some(b)) => a.agrees_with(b),
+        _ => phonetic::agree_tokens(cx, cy),
+    };
+    cx == cy || phon || jaro_winkler(cx, cy).value() >= SURNAME_AGREE_JW
 }
 
 /// The levels of the two name comparators for one pair of parses.

@@ -38,8 +38,9 @@ impl Nickname {
 /// The nickname table, sorted by nickname (byte order).
 pub struct NicknameTable {
     entries: Vec<Nickname>,
-    /// `first[c]..first[c + 1]` are the entries starting with letter `c`.
-    first: [u16; 27],
+    /// The first 8 bytes of each nickname packed big-endian (zero padded):
+    /// sorted like `entries`, searched as integers.
+    packed: Vec<u64>,
 }
 
 impl fmt::Debug for NicknameTable {
@@ -77,31 +78,37 @@ impl NicknameTable {
             })
             .collect();
         entries.sort_by(|a, b| a.nickname.cmp(b.nickname));
-        let mut first = [0u16; 27];
-        for (c, slot) in first.iter_mut().enumerate() {
-            let letter = b'A' + c as u8;
-            *slot = entries
-                .iter()
-                .position(|e| e.nickname.as_bytes().first().is_some_and(|&b| b >= letter))
-                .unwrap_or(entries.len()) as u16;
-        }
-        NicknameTable { entries, first }
+        let packed = entries.iter().map(|e| pack(e.nickname)).collect();
+        NicknameTable { entries, packed }
     }
 
     /// The entry of `nickname` (a `match` token or string), if listed.
     pub fn get(&self, nickname: &str) -> Option<&Nickname> {
-        let c = usize::from(nickname.as_bytes().first()?.checked_sub(b'A')?);
-        let lo = usize::from(*self.first.get(c)?);
-        let hi = usize::from(*self.first.get(c + 1)?);
-        let bucket = self.entries.get(lo..hi)?;
-        let i = bucket.binary_search_by(|e| e.nickname.cmp(nickname)).ok()?;
-        bucket.get(i)
+        let key = pack(nickname);
+        let lo = self.packed.partition_point(|&k| k < key);
+        self.packed
+            .get(lo..)?
+            .iter()
+            .take_while(|&&k| k == key)
+            .zip(self.entries.get(lo..)?)
+            .map(|(_, e)| e)
+            .find(|e| e.nickname == nickname)
     }
 
     /// All entries, sorted by nickname.
     pub fn entries(&self) -> &[Nickname] {
         &self.entries
     }
+}
+
+/// The first 8 bytes, big-endian, zero padded: orders like the strings
+/// (for strings without NUL bytes).
+fn pack(name: &str) -> u64 {
+    let mut b = [0u8; 8];
+    for (slot, c) in b.iter_mut().zip(name.bytes()) {
+        *slot = c;
+    }
+    u64::from_be_bytes(b)
 }
 
 /// The shipped table (parsed once).
@@ -150,7 +157,7 @@ pub(crate) fn nickname_match(table: &NicknameTable, a: Side<'_>, b: Side<'_>) ->
 
 fn lookups<'t>(table: &'t NicknameTable, s: Side<'_>) -> [Option<&'t Nickname>; 2] {
     let first = table.get(s.first);
-    let whole = if s.significant != s.first {
+    let whole = if s.significant != s.first && !s.significant.contains(' ') {
         table.get(s.significant)
     } else {
         None
@@ -202,6 +209,15 @@ mod tests {
         assert_eq!(t.get("BETO").unwrap().canonicals()[0], "ALBERTO");
         assert!(t.get("JOSE").is_none());
         assert!(t.get("").is_none());
+        // Same first 8 bytes as a listed nickname, then different.
+        assert!(t.get("CONCHITAS").is_none());
+        assert!(t.get("CONCHITA").is_some());
+        for e in t.entries() {
+            assert_eq!(
+                t.get(e.nickname()).map(Nickname::nickname),
+                Some(e.nickname())
+            );
+        }
         let mc = t.get("MARICARMEN").unwrap();
         assert_eq!(mc.significant().collect::<Vec<_>>(), ["CARMEN"]);
     }

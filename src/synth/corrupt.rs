@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::population::{Geography, Person};
 use super::tables::Tables;
 use super::text::{
-    acute, base_letter, has_accent, is_front_vowel, is_vowel, strip_accents, title_case, to_match,
+    acute, base_letter, has_accent, is_front_vowel, is_vowel, strip_accents, title_case,
 };
 use super::SynthError;
 use crate::curp::Sex;
@@ -600,6 +600,23 @@ impl Ctx<'_> {
     }
 }
 
+/// True when `s` without accents (and Ñ as N) is exactly the ASCII `folded`;
+/// no allocation.
+fn folds_to(s: &str, folded: &str) -> bool {
+    let mut a = s.chars().map(|c| match base_letter(c) {
+        'Ñ' => 'N',
+        b => b,
+    });
+    let mut b = folded.chars();
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x == y => {}
+            _ => return false,
+        }
+    }
+}
+
 fn first_word(s: &str) -> &str {
     s.split(' ').next().unwrap_or("")
 }
@@ -663,10 +680,9 @@ fn given_name_changes(c: &mut Ctx<'_>, given: &mut String, rates: &CorruptionRat
 
 fn surname_changes(c: &mut Ctx<'_>, names: &mut [String; 3], rates: &CorruptionRates) {
     let abbrev = |s: &str| {
-        let m = to_match(s);
         SURNAME_ABBREVIATIONS
             .iter()
-            .find(|(full, _)| *full == m)
+            .find(|(full, _)| folds_to(s, full))
             .map(|(_, forms)| *forms)
     };
     c.on_one_field(
@@ -1043,12 +1059,22 @@ fn curp_changes(c: &mut Ctx<'_>, curp: Option<&str>, sex: Sex, rates: &Corruptio
         };
         return c.rng.choose(list).copied().unwrap_or("").to_owned();
     }
-    let mut chars: Vec<char> = curp.chars().collect();
-    if c.eligible(
+    let sub = c.eligible(
         Tag::CurpTypoSubstitution,
         true,
         rates.curp_typo_substitution,
-    ) {
+    );
+    let swap = c.eligible(
+        Tag::CurpTypoTransposition,
+        true,
+        rates.curp_typo_transposition,
+    );
+    let format = c.eligible(Tag::CurpFormat, true, rates.curp_format);
+    if !(sub || swap || format) {
+        return curp.to_owned();
+    }
+    let mut chars: Vec<char> = curp.chars().collect();
+    if sub {
         let i = c.rng.index(chars.len());
         if let Some(old) = chars.get(i).copied() {
             let ocr = match old {
@@ -1087,11 +1113,7 @@ fn curp_changes(c: &mut Ctx<'_>, curp: Option<&str>, sex: Sex, rates: &Corruptio
             }
         }
     }
-    if c.eligible(
-        Tag::CurpTypoTransposition,
-        true,
-        rates.curp_typo_transposition,
-    ) {
+    if swap {
         let pairs: Vec<usize> = (0..chars.len().saturating_sub(1))
             .filter(|&i| chars.get(i) != chars.get(i + 1))
             .collect();
@@ -1101,7 +1123,7 @@ fn curp_changes(c: &mut Ctx<'_>, curp: Option<&str>, sex: Sex, rates: &Corruptio
         }
     }
     let mut out: String = chars.into_iter().collect();
-    if c.eligible(Tag::CurpFormat, true, rates.curp_format) {
+    if format {
         out = match c.rng.below(10) {
             0..=3 => out.to_lowercase(),
             4..=6 => {
@@ -1167,6 +1189,14 @@ mod tests {
         push_digits(&mut s, 12345, 2);
         push_digits(&mut s, u64::MAX, 1);
         assert_eq!(s, format!("007012345{}", u64::MAX));
+    }
+
+    #[test]
+    fn folding() {
+        assert!(folds_to("HERNÁNDEZ", "HERNANDEZ"));
+        assert!(folds_to("MUÑOZ", "MUNOZ"));
+        assert!(!folds_to("HERNÁNDEZ", "HERNANDE"));
+        assert!(!folds_to("HERNANDE", "HERNANDEZ"));
     }
 
     #[test]

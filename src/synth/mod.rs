@@ -122,8 +122,10 @@ pub struct PopulationConfig {
     /// Share of persons with a single surname.
     pub single_surname: f64,
     /// Share of persons generated as homonyms of an earlier person: same
-    /// names, birth date, sex and state, hence the same CURP root; RENAPO
-    /// separates them by the differentiator (position 17: 1, 2… or B, C…).
+    /// surnames, birth date, sex and state, and (half of them) the same given
+    /// names or (the other half, when the tables offer one) other given names
+    /// with the same CURP root; RENAPO separates them by the differentiator
+    /// (position 17: 1, 2… or B, C…).
     pub homonyms: f64,
     /// Share living in their state of birth (the rest: any state by
     /// population).
@@ -566,7 +568,26 @@ fn generate_impl(cfg: &SynthConfig, parallel: bool) -> Result<Synth, SynthError>
         let (Some(model), Some(p)) = (before.get(model_index), rest.first_mut()) else {
             continue;
         };
+        // Half the homonyms have other given names that give the same root
+        // (JUAN CARLOS / JUAN MANUEL: the key uses one given name only).
         p.given_names.clone_from(&model.given_names);
+        if hrng.below(2) == 0 {
+            let root = model.curp.to_root();
+            for _ in 0..64 {
+                let g = tables.given(model.sex, model.birth_date.year(), &mut hrng);
+                if g == model.given_names {
+                    continue;
+                }
+                let data = curp::PersonData {
+                    given_names: g,
+                    ..model.person_data()
+                };
+                if curp::derive_root(&data) == root {
+                    p.given_names = g.to_owned();
+                    break;
+                }
+            }
+        }
         p.first_surname.clone_from(&model.first_surname);
         p.second_surname.clone_from(&model.second_surname);
         p.sex = model.sex;

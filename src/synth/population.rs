@@ -86,8 +86,10 @@ pub struct Person {
     pub birth_state: State,
     /// Residence keys.
     pub residence: Residence,
-    /// When this person was generated as a homonym (same name, birth date,
-    /// sex and state, so the same CURP root), the id of the earlier person.
+    /// When this person was generated as a homonym of an earlier person
+    /// (same surnames, birth date, sex and state, and the same given names or
+    /// others that give the same CURP root, such as JUAN CARLOS and JUAN
+    /// MANUEL), the id of that person.
     pub homonym_of: Option<u32>,
     /// The person's CURP: the root derived by the `curp` module and the
     /// differentiator RENAPO would give (`0`/`A` for the first person with

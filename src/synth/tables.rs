@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::text::{significant_given, to_match};
 use super::SynthError;
 use crate::curp::Sex;
 use crate::rng::{Rng, WeightedIndex};
@@ -251,10 +250,16 @@ impl Tables {
             .chain(tail_h.iter().copied())
             .chain(tail_m.iter().copied());
         for name in all_given {
-            let sig = to_match(significant_given(name));
-            let whole = to_match(name);
+            // Keys as the `name` module computes them for the G_NICK level
+            // (names.md §5, §6): the first significant token, the whole
+            // significant string and the whole field, in the match alphabet.
+            let parsed = crate::name::normalize(name, "", "");
+            let Some(g) = parsed.given() else {
+                continue;
+            };
+            let first = g.first_significant().map(|t| t.as_match()).unwrap_or("");
             let mut list: Vec<&'static str> = Vec::new();
-            for key in [sig.as_str(), whole.as_str()] {
+            for key in [first, g.significant(), g.as_match()] {
                 for &n in nicknames.get(key).map(Vec::as_slice).unwrap_or(&[]) {
                     if !list.contains(&n) && n != name {
                         list.push(n);

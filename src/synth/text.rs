@@ -1,7 +1,8 @@
 //! Small text helpers for synthetic names (upper-case Spanish text).
 //!
 //! These only *write* names the way agencies type them; matching-oriented
-//! normalisation belongs to the `name` module.
+//! normalisation belongs to the `name` module (which `tables` calls for
+//! nickname keys).
 
 /// Base letter of an accented upper- or lower-case Spanish vowel or Ü;
 /// other characters (including Ñ) unchanged.
@@ -48,17 +49,6 @@ pub(crate) fn strip_accents(s: &str) -> String {
     s.chars().map(base_letter).collect()
 }
 
-/// Upper-case A–Z with Ñ→N and accents removed: the alphabet of
-/// `nicknames_mx.tsv`.
-pub(crate) fn to_match(s: &str) -> String {
-    s.chars()
-        .map(|c| match base_letter(c) {
-            'Ñ' | 'ñ' => 'N',
-            b => b.to_ascii_uppercase(),
-        })
-        .collect()
-}
-
 /// Upper-case vowel, accented or not.
 pub(crate) fn is_vowel(c: char) -> bool {
     matches!(base_letter(c), 'A' | 'E' | 'I' | 'O' | 'U')
@@ -87,30 +77,6 @@ pub(crate) fn title_case(s: &str) -> String {
     out
 }
 
-/// The first word of the given-name field that is not MARÍA/JOSÉ (or their
-/// abbreviations) or a particle, as CURP rule §5.3 chooses it; the whole
-/// field when nothing else remains.
-pub(crate) fn significant_given(s: &str) -> &str {
-    const SKIP: [&str; 10] = [
-        "MARÍA", "MARIA", "MA.", "MA", "M.", "M", "JOSÉ", "JOSE", "J.", "J",
-    ];
-    const PARTICLES: [&str; 6] = ["DE", "DEL", "LA", "LAS", "LOS", "Y"];
-    let words: Vec<&str> = s.split(' ').filter(|w| !w.is_empty()).collect();
-    if words.len() < 2 {
-        return s;
-    }
-    let mut rest = words.as_slice();
-    if let Some((first, tail)) = rest.split_first() {
-        if SKIP.contains(first) {
-            rest = tail;
-        }
-    }
-    rest.iter()
-        .copied()
-        .find(|w| !PARTICLES.contains(w))
-        .unwrap_or(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,12 +87,7 @@ mod tests {
             strip_accents("JOSÉ NÚÑEZ ARGÜELLES"),
             "JOSE NUÑEZ ARGUELLES"
         );
-        assert_eq!(to_match("JOSÉ NÚÑEZ"), "JOSE NUNEZ");
         assert_eq!(title_case("MARÍA DEL CARMEN"), "María Del Carmen");
-        assert_eq!(significant_given("MARÍA DE LOS ÁNGELES"), "ÁNGELES");
-        assert_eq!(significant_given("JOSÉ LUIS"), "LUIS");
-        assert_eq!(significant_given("JOSÉ"), "JOSÉ");
-        assert_eq!(significant_given("ANA SOFÍA"), "ANA");
         assert!(has_accent("RAMÍREZ"));
         assert!(!has_accent("MUÑOZ"));
         assert!(is_front_vowel('Í') && !is_front_vowel('A'));

@@ -132,7 +132,7 @@ pub fn table(r: &Report) -> String {
             "clusters", c.predicted_clusters, c.true_clusters
         ));
         pair_lines(&mut s, "pairwise over clusters", &c.pairwise);
-        s.push_str(&format!("{:<22}\n", "B-cubed"));
+        s.push_str("B-cubed\n");
         s.push_str(&format!(
             "  {:<20} {}\n",
             "precision",
@@ -155,7 +155,8 @@ pub fn table(r: &Report) -> String {
         s.push_str(&format!(
             "  {:<20} {}\n",
             "reduction ratio",
-            num(b.reduction_ratio)
+            b.reduction_ratio
+                .map_or_else(|| "n/a".to_owned(), |v| format!("{v:.6}"))
         ));
         s.push_str(&format!(
             "  {:<20} {}\n",

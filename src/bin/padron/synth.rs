@@ -220,6 +220,57 @@ pub fn run(args: SynthArgs) -> Result<ExitCode> {
 mod tests {
     use super::*;
 
+    #[derive(clap::Parser, Debug)]
+    struct Wrap {
+        #[command(flatten)]
+        args: SynthArgs,
+    }
+
+    fn config(flags: &[&str]) -> Result<SynthConfig> {
+        use clap::Parser;
+        let mut argv = vec!["synth", "--out", "x"];
+        argv.extend_from_slice(flags);
+        effective_config(&Wrap::try_parse_from(argv)?.args)
+    }
+
+    #[test]
+    fn each_flag_sets_its_field() {
+        let d = SynthConfig::default();
+        assert_eq!(config(&[]).unwrap(), d);
+        assert_eq!(config(&["--persons", "7"]).unwrap().persons, 7);
+        assert_eq!(config(&["--seed", "8"]).unwrap().seed, 8);
+        assert_eq!(config(&["--padrones", "3"]).unwrap().padrones, 3);
+        assert_eq!(config(&["--overlap", "0.5"]).unwrap().overlap, 0.5);
+        assert_eq!(config(&["--dup-rate", "0.2"]).unwrap().dup_rate, 0.2);
+        assert_eq!(
+            config(&["--as-of", "31/12/2020"]).unwrap().as_of,
+            Date::new(2020, 12, 31).unwrap()
+        );
+        assert!(config(&["--as-of", "2020-02-30"]).is_err());
+        let c = config(&["--curp-missing", "0.2"]).unwrap().corruption;
+        assert_eq!(c.curp_missing, 0.2);
+        let c = config(&["--curp-typo", "0.03"]).unwrap().corruption;
+        assert!((c.curp_typo_substitution - 0.02).abs() < 1e-12);
+        assert!((c.curp_typo_transposition - 0.01).abs() < 1e-12);
+        let c = config(&["--curp-placeholder", "0"]).unwrap().corruption;
+        assert_eq!(c.curp_placeholder, 0.0);
+        assert_eq!(
+            config(&["--homonyms", "0.1"]).unwrap().population.homonyms,
+            0.1
+        );
+        let c = config(&["--clean", "--rate", "nickname=0.4"])
+            .unwrap()
+            .corruption;
+        assert_eq!(
+            c,
+            CorruptionRates {
+                nickname: 0.4,
+                ..CorruptionRates::none()
+            }
+        );
+        assert!(config(&["--overlap", "2"]).is_err());
+    }
+
     #[test]
     fn rate_by_name() {
         let mut r = CorruptionRates::default();
