@@ -1104,4 +1104,155 @@ mod tests {
             Err(Error::Header(_))
         ));
     }
+
+    #[test]
+    fn utf8_split_across_cells_is_read_cell_by_cell() {
+        // The record's bytes are valid UTF-8 as a whole ("ó" = C3 B3), but
+        // each cell alone is not: both are read as Windows-1252.
+        let text = b"nombre,primer_apellido\nAn\xc3,\xb3z\n";
+        let (rows, _, stats) = read_all(text, ReadOptions::default());
+        assert_eq!(rows[0].get(Column::Nombre), Some("AnÃ"));
+        assert_eq!(rows[0].get(Column::PrimerApellido), Some("³z"));
+        assert!(rows[0].reencoded);
+        assert_eq!(stats.reencoded, 1);
+    }
+
+    #[test]
+    fn cells_are_trimmed_including_unicode_blanks() {
+        let text =
+            "nombre,primer_apellido,segundo_apellido,otro\n  Ana ,\u{a0}Pérez\u{2003},\t ,  z \n";
+        let (rows, _, _) = read_all(text.as_bytes(), ReadOptions::default());
+        assert_eq!(rows[0].get(Column::Nombre), Some("Ana"));
+        assert_eq!(rows[0].get(Column::PrimerApellido), Some("Pérez"));
+        assert_eq!(rows[0].get(Column::SegundoApellido), None);
+        assert_eq!(rows[0].extra, ["z"]);
+    }
+
+    #[test]
+    fn geo_keys_are_padded_or_flagged() {
+        let text = "cve_entidad,cve_municipio,cve_localidad\n9.0,7,0001\n09,007.0,12345\n1a,,1\n";
+        let (rows, _, _) = read_all(text.as_bytes(), ReadOptions::default());
+        fn keys(r: &Row) -> [Option<&str>; 3] {
+            [
+                Column::CveEntidad,
+                Column::CveMunicipio,
+                Column::CveLocalidad,
+            ]
+            .map(|c| r.get(c))
+        }
+        assert_eq!(keys(&rows[0]), [Some("09"), Some("007"), Some("0001")]);
+        assert_eq!(keys(&rows[1]), [Some("09"), Some("007"), Some("12345")]);
+        assert_eq!(rows[1].issues.len(), 1);
+        assert_eq!(rows[1].issues[0].column, Column::CveLocalidad);
+        assert_eq!(keys(&rows[2]), [Some("1a"), None, Some("0001")]);
+        assert_eq!(rows[2].issues[0].column, Column::CveEntidad);
+    }
+
+    /// What a row held: number, id, canonical cells, extra cells, issues.
+    type Held = (u64, String, Vec<Option<String>>, Vec<String>, usize);
+
+    /// Reads with rows handed back for reuse; returns what each row held.
+    fn read_recycling(input: &[u8]) -> Vec<Held> {
+        let mut r = PadronReader::new(input, ReadOptions::default()).unwrap();
+        let mut out = Vec::new();
+        while let Some(item) = r.read().unwrap() {
+            if let Item::Row(row) = item {
+                let cells = Column::ALL
+                    .iter()
+                    .map(|&c| row.get(c).map(str::to_string))
+                    .collect();
+                out.push((
+                    row.row,
+                    row.record_id.clone(),
+                    cells,
+                    row.extra.clone(),
+                    row.issues.len(),
+                ));
+                r.recycle(row);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn recycled_rows_hold_nothing_of_the_previous_row() {
+        let bytes: &[u8] = b"record_id,nombre,sexo,cve_municipio,x,y\n\
+                    1,Ana Mar\xc3\xada,Q,7,a,b\n\
+                    1,dup,M,7,c,d\n\
+                    2,,H,,,\n\
+                    3,Jos\xe9,M,12,e,\n";
+        let recycled = read_recycling(bytes);
+        let (rows, rejects, _) = read_all(bytes, ReadOptions::default());
+        assert_eq!(rejects.len(), 1);
+        let fresh: Vec<_> = rows
+            .iter()
+            .map(|row| {
+                let cells = Column::ALL
+                    .iter()
+                    .map(|&c| row.get(c).map(str::to_string))
+                    .collect();
+                (
+                    row.row,
+                    row.record_id.clone(),
+                    cells,
+                    row.extra.clone(),
+                    row.issues.len(),
+                )
+            })
+            .collect();
+        assert_eq!(recycled, fresh);
+        assert_eq!(fresh[1].2[Column::Nombre.index()], None);
+        assert_eq!(fresh[1].3, ["", ""]);
+        assert_eq!(fresh[2].2[Column::Nombre.index()].as_deref(), Some("José"));
+        assert_eq!(
+            fresh[2].2[Column::CveMunicipio.index()].as_deref(),
+            Some("012")
+        );
+    }
+
+    /// CRLF and lone CR to LF, one byte at a time (the reference).
+    fn naive_crlf(chunks: &[Vec<u8>]) -> Vec<u8> {
+        let all: Vec<u8> = chunks.concat();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < all.len() {
+            if all[i] == b'\r' {
+                out.push(b'\n');
+                if all.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            } else {
+                out.push(all[i]);
+            }
+            i += 1;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The chunked rewrite equals the byte-by-byte one, wherever the
+        /// chunks split a CRLF.
+        #[test]
+        fn crlf_rewrite_matches_the_naive_one(
+            chunks in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(vec![b'a', b'\r', b'\n', b',']), 0..40),
+                0..6,
+            )
+        ) {
+            let mut after_cr = false;
+            let mut out = Vec::new();
+            for c in &chunks {
+                let mut buf = c.clone();
+                let n = crlf_to_lf(&mut buf, &mut after_cr);
+                out.extend_from_slice(&buf[..n]);
+            }
+            proptest::prop_assert_eq!(out, naive_crlf(&chunks));
+        }
+
+        /// The word-at-a-time search finds the first occurrence.
+        #[test]
+        fn find_byte_finds_the_first(hay in proptest::collection::vec(0u8..4, 0..70), needle in 0u8..4) {
+            proptest::prop_assert_eq!(find_byte(&hay, needle), hay.iter().position(|&b| b == needle));
+        }
+    }
 }
