@@ -118,12 +118,30 @@ const NULL_NAMES: [&str; 15] = [
 /// A name cell that means "no value" (names.md N6): the markers above or a
 /// single letter repeated (`XXXX`, `A A`).
 fn is_null_name(text: &str) -> bool {
+    // Fast path: every marker starts with X, N, S or D, so a name whose
+    // first character is another ASCII one can only be a repeated letter
+    // (property-checked against the full fold below).
+    if let Some(first) = text.chars().find(|&c| !is_name_separator(c)) {
+        if first.is_ascii() && !matches!(first.to_ascii_uppercase(), 'X' | 'N' | 'S' | 'D') {
+            return is_repeated_letter(text);
+        }
+    }
+    is_null_name_folded(text)
+}
+
+/// Separators skipped when folding a name for the null markers.
+fn is_name_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '.' | '/' | '-')
+}
+
+/// [`is_null_name`] by folding the whole name and comparing with the list.
+fn is_null_name_folded(text: &str) -> bool {
     // Fold into a small buffer: upper-case ASCII, separators as one space.
     let mut buf = [0u8; 16];
     let mut len = 0usize;
     let mut pending_space = false;
     for c in text.chars() {
-        if c.is_whitespace() || matches!(c, '.' | '/' | '-') {
+        if is_name_separator(c) {
             pending_space = len > 0;
             continue;
         }
@@ -154,7 +172,7 @@ fn is_repeated_letter(text: &str) -> bool {
     let mut first = None;
     let mut count = 0usize;
     for c in text.chars() {
-        if c.is_whitespace() || matches!(c, '.' | '/' | '-') {
+        if is_name_separator(c) {
             continue;
         }
         let u = c.to_ascii_uppercase();
@@ -364,6 +382,14 @@ mod tests {
             "XXXXXXXXXXXXXXXXXXY",
         ] {
             assert!(!is_null_name(t), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The first-letter fast path agrees with the full fold.
+        #[test]
+        fn null_name_fast_path_matches_the_fold(t in "[XNSDAILOTEMPCUnxsa .\\-/\u{A0}\u{B}ÑñÁ]{0,20}") {
+            proptest::prop_assert_eq!(is_null_name(&t), is_null_name_folded(&t));
         }
     }
 

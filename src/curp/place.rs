@@ -147,8 +147,10 @@ impl State {
     /// or an INEGI numeric key (`9`, `09`, `9.0` as Excel writes it).
     pub fn from_field(text: &str) -> Option<State> {
         let t = text.trim();
-        if t.len() == 2 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return State::from_code(&t.to_ascii_uppercase());
+        if let [a, b] = *t.as_bytes() {
+            if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() {
+                return State::from_code_bytes(a.to_ascii_uppercase(), b.to_ascii_uppercase());
+            }
         }
         let digits = t.strip_suffix(".0").unwrap_or(t);
         if !digits.is_empty() && digits.len() <= 2 && digits.bytes().all(|b| b.is_ascii_digit()) {

@@ -54,8 +54,10 @@ pub const COLUMN_COUNT: usize = Column::ALL.len();
 impl Column {
     /// Position of this column in [`Column::ALL`].
     pub fn index(self) -> usize {
-        // ALL lists every variant once, in declaration order.
-        Column::ALL.iter().position(|&c| c == self).unwrap_or(0)
+        // ALL lists every variant once, in declaration order, and the
+        // variants have no explicit discriminants: the discriminant is the
+        // position (checked by `canonical_names_round_trip`).
+        self as usize
     }
 
     /// The canonical column an agency header maps to by itself: the

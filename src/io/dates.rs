@@ -122,9 +122,30 @@ fn build(y: u32, m: u32, d: u32) -> Result<Date, DateError> {
     Date::new(y, m, d).ok_or(DateError::Impossible)
 }
 
+/// The common cells of [`DateFormat::Auto`], `YYYY-MM-DD` and `DD/MM/YYYY`
+/// with all ten characters present, read without splitting; `None` for
+/// any other text (the general path then decides, with the same result).
+fn parse_exact10(text: &str) -> Option<Result<Date, DateError>> {
+    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    let digits = |s: &[u8]| {
+        s.iter().try_fold(0u32, |v, &c| {
+            c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = match (b[4], b[7], b[2], b[5]) {
+        (b'-', b'-', _, _) => (digits(&b[..4])?, digits(&b[5..7])?, digits(&b[8..])?),
+        (_, _, b'/', b'/') => (digits(&b[6..])?, digits(&b[3..5])?, digits(&b[..2])?),
+        _ => return None,
+    };
+    Some(build(y, m, d))
+}
+
 impl DateFormat {
     /// Reads one cell.
     pub fn parse(&self, text: &str) -> Result<Date, DateError> {
+        if let (DateFormat::Auto, Some(r)) = (self, parse_exact10(text)) {
+            return r;
+        }
         let t = strip_time(text);
         match self {
             DateFormat::Auto => {

@@ -2,11 +2,10 @@
 
 use super::columns::{Column, COLUMN_COUNT};
 use super::dates::DateFormat;
+use super::ids::IdSet;
 use crate::curp::{Sex, State};
 use crate::date::{Date, DateError};
-use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Read};
 
 /// How a padrón file is read.
@@ -211,6 +210,10 @@ impl fmt::Display for FieldIssue {
 /// Text fields are decoded, trimmed and `None` when empty; typed fields are
 /// `None` when the cell is empty *or* unreadable (then `issues` says why).
 /// Holds personal data, so `Debug` shows only the row number.
+///
+/// The text of all canonical cells lives in one buffer owned by the row;
+/// hand a row back with [`PadronReader::recycle`] to let the next one reuse
+/// its buffers.
 #[derive(Clone)]
 pub struct Row {
     /// 1-based data row number.
@@ -219,7 +222,11 @@ pub struct Row {
     pub line: u64,
     /// The agency's id, or the row number when the file has no `record_id`.
     pub record_id: String,
-    text: [Option<String>; COLUMN_COUNT],
+    /// The decoded cells, back to back (untrimmed, plus padded geo keys).
+    buf: String,
+    /// For each canonical column, the byte range of its trimmed text in
+    /// `buf`; an empty range is an empty or absent cell.
+    spans: [(usize, usize); COLUMN_COUNT],
     /// Parsed `sexo`.
     pub sex: Option<Sex>,
     /// Parsed `fecha_nacimiento`.
@@ -249,8 +256,47 @@ impl Row {
     /// The text of a canonical column (decoded, trimmed, `None` if empty or
     /// absent from the file). Geostatistical keys come back zero-padded.
     pub fn get(&self, column: Column) -> Option<&str> {
-        self.text[column.index()].as_deref()
+        cell(&self.buf, &self.spans, column)
     }
+
+    fn empty() -> Row {
+        Row {
+            row: 0,
+            line: 0,
+            record_id: String::new(),
+            buf: String::new(),
+            spans: [(0, 0); COLUMN_COUNT],
+            sex: None,
+            birth_date: None,
+            birth_state: None,
+            start_date: None,
+            extra: Vec::new(),
+            reencoded: false,
+            issues: Vec::new(),
+        }
+    }
+}
+
+/// The text of `column` given a row's buffer and spans.
+fn cell<'a>(
+    buf: &'a str,
+    spans: &[(usize, usize); COLUMN_COUNT],
+    column: Column,
+) -> Option<&'a str> {
+    let (start, end) = spans[column.index()];
+    if start == end {
+        return None;
+    }
+    buf.get(start..end)
+}
+
+/// What a field of the file is read into.
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    /// A canonical column.
+    Canonical(Column),
+    /// The k-th extra column.
+    Extra(usize),
 }
 
 /// What one step of the reader yields.
@@ -282,7 +328,8 @@ pub struct Stats {
 }
 
 /// Streams a padrón: one row in memory at a time, plus 8 bytes per
-/// `record_id` to detect repeats.
+/// `record_id` to detect repeats (16 for the first million, which also
+/// remember their row).
 pub struct PadronReader<R: Read> {
     csv: csv::Reader<Lines<io::Chain<io::Cursor<Vec<u8>>, R>>>,
     delimiter: u8,
@@ -292,9 +339,13 @@ pub struct PadronReader<R: Read> {
     extra_cols: Vec<usize>,
     options: ReadOptions,
     record: csv::ByteRecord,
+    /// What each field of the file is: a canonical column or the k-th
+    /// extra column.
+    slots: Vec<Slot>,
+    /// A row handed back by the caller, whose buffers the next row reuses.
+    spare: Option<Row>,
     next_row: u64,
-    ids: HashSet<u64, FixedState>,
-    first_rows: Vec<(u64, u64)>,
+    ids: IdSet,
     /// The line where the next record starts if no empty line intervenes.
     next_line: u64,
     stats: Stats,
@@ -307,18 +358,6 @@ impl<R: Read> fmt::Debug for PadronReader<R> {
             .field("columns", &self.columns())
             .field("stats", &self.stats)
             .finish_non_exhaustive()
-    }
-}
-
-/// A fixed-key SipHash state: the id set must not depend on process
-/// randomness for its (unobservable) behaviour to be reproducible.
-#[derive(Clone, Copy, Default)]
-struct FixedState;
-
-impl BuildHasher for FixedState {
-    type Hasher = std::collections::hash_map::DefaultHasher;
-    fn build_hasher(&self) -> Self::Hasher {
-        std::collections::hash_map::DefaultHasher::new()
     }
 }
 
@@ -350,17 +389,7 @@ impl<R: Read> Read for Lines<R> {
                 }
                 return Ok(0);
             }
-            let mut w = 0;
-            for r in 0..n {
-                let b = buf[r];
-                if b == b'\n' && self.after_cr {
-                    self.after_cr = false;
-                    continue;
-                }
-                self.after_cr = b == b'\r';
-                buf[w] = if b == b'\r' { b'\n' } else { b };
-                w += 1;
-            }
+            let w = crlf_to_lf(&mut buf[..n], &mut self.after_cr);
             if w > 0 {
                 self.last = Some(buf[w - 1]);
                 return Ok(w);
@@ -369,15 +398,116 @@ impl<R: Read> Read for Lines<R> {
     }
 }
 
+/// Rewrites `buf` in place with CRLF and lone CR turned into LF; returns
+/// the new length. `after_cr` carries a CR that ended the previous chunk
+/// (an LF starting this one then belongs to it and is dropped).
+fn crlf_to_lf(buf: &mut [u8], after_cr: &mut bool) -> usize {
+    let n = buf.len();
+    let mut r = 0;
+    if *after_cr && buf.first() == Some(&b'\n') {
+        r = 1;
+    }
+    *after_cr = false;
+    let mut w = 0;
+    if r == 0 {
+        // Nothing moved yet: skip to the first CR without copying.
+        match find_byte(buf, b'\r') {
+            None => return n,
+            Some(k) => {
+                r = k;
+                w = k;
+            }
+        }
+    }
+    while r < n {
+        let k = find_byte(&buf[r..], b'\r').unwrap_or(n - r);
+        if w != r {
+            buf.copy_within(r..r + k, w);
+        }
+        w += k;
+        r += k;
+        if r < n {
+            // buf[r] is a CR.
+            buf[w] = b'\n';
+            w += 1;
+            r += 1;
+            if r == n {
+                *after_cr = true;
+            } else if buf[r] == b'\n' {
+                r += 1;
+            }
+        }
+    }
+    w
+}
+
+/// Position of the first `needle` in `hay`, eight bytes at a time.
+fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(needle);
+    let mut words = hay.chunks_exact(8);
+    let mut base = 0;
+    for w in &mut words {
+        let mut a = [0u8; 8];
+        // chunks_exact yields exactly 8 bytes.
+        a.copy_from_slice(w);
+        let x = u64::from_le_bytes(a) ^ pattern;
+        // Sets the high bit of each zero byte; bytes above the first zero
+        // may be flagged falsely, never bytes below it.
+        let found = x.wrapping_sub(LO) & !x & HI;
+        if found != 0 {
+            return Some(base + (found.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| base + i)
+}
+
 fn decode(bytes: &[u8], reencoded: &mut bool) -> String {
+    let mut out = String::new();
+    decode_into(bytes, &mut out, reencoded);
+    out.trim().to_string()
+}
+
+/// Appends a cell's text to `out`: UTF-8 as is, anything else decoded as
+/// Windows-1252 (and flagged).
+fn decode_into(bytes: &[u8], out: &mut String, reencoded: &mut bool) {
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.trim().to_string(),
+        Ok(s) => out.push_str(s),
         Err(_) => {
             *reencoded = true;
             let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            s.trim().to_string()
+            out.push_str(&s);
         }
     }
+}
+
+/// The range of `text[start..end]` without leading and trailing white space
+/// (empty if the range is not inside `text` on character boundaries).
+#[inline]
+fn trim_span(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let plain = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii() && !c.is_ascii_whitespace());
+    if let Some(b) = text.as_bytes().get(start..end) {
+        if b.is_empty() {
+            return (start, start);
+        }
+        // ASCII non-blank at both ends: trimming (even Unicode) is a
+        // no-op, and ASCII bytes are character boundaries.
+        if plain(b.first()) && plain(b.last()) {
+            return (start, end);
+        }
+    }
+    let Some(cell) = text.get(start..end) else {
+        return (start, start);
+    };
+    let t = cell.trim_start();
+    let s = start + (cell.len() - t.len());
+    (s, s + t.trim_end().len())
 }
 
 /// Picks the separator that occurs most often outside quotes in the header.
@@ -401,26 +531,61 @@ fn sniff_delimiter(line: &[u8]) -> u8 {
 
 /// Line breaks inside a record's quoted fields.
 fn newlines(record: &csv::ByteRecord) -> u64 {
-    record
-        .iter()
-        .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
-        .sum()
-}
-
-fn hash_id(id: &str) -> u64 {
-    let mut h = FixedState.build_hasher();
-    h.write(id.as_bytes());
-    h.finish()
-}
-
-/// Restores leading zeros Excel dropped from an INEGI key (`9` → `09`,
-/// `9.0` → `09`); `None` if the cell is not a key of at most `width` digits.
-fn geo_key(text: &str, width: usize) -> Option<String> {
-    let digits = text.strip_suffix(".0").unwrap_or(text);
-    if digits.is_empty() || digits.len() > width || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    let bytes = record.as_slice();
+    match find_byte(bytes, b'\n') {
+        None => 0,
+        Some(first) => bytes[first..].iter().filter(|&&b| b == b'\n').count() as u64,
     }
-    Some(format!("{digits:0>width$}"))
+}
+
+/// What an INEGI key cell needs.
+enum GeoKey {
+    /// Already `width` digits.
+    AsIs,
+    /// Leading zeros Excel dropped (`9` → `09`) or a `.0` it added: the
+    /// first `.1` bytes are the key.
+    Padded([u8; 4], usize),
+    /// Not a key of at most `width` digits.
+    Bad,
+}
+
+/// Checks an INEGI key of `width` (at most 4) digits, restoring the leading
+/// zeros Excel dropped (`9` → `09`, `9.0` → `09`).
+fn geo_key(text: &str, width: usize) -> GeoKey {
+    let digits = text.strip_suffix(".0").unwrap_or(text).as_bytes();
+    if digits.is_empty() || digits.len() > width || !digits.iter().all(u8::is_ascii_digit) {
+        return GeoKey::Bad;
+    }
+    if digits.len() == text.len() && digits.len() == width {
+        return GeoKey::AsIs;
+    }
+    let mut key = [b'0'; 4];
+    let Some(pad) = width
+        .checked_sub(digits.len())
+        .filter(|_| width <= key.len())
+    else {
+        return GeoKey::Bad;
+    };
+    key[pad..width].copy_from_slice(digits);
+    GeoKey::Padded(key, width)
+}
+
+/// Writes `n` in decimal into `out`.
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // u64::MAX has 20 digits, so `i` never underflows; the bytes are ASCII.
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 /// A decimal amount as agencies write it: digits with `.` or `,` as decimal
@@ -428,12 +593,17 @@ fn geo_key(text: &str, width: usize) -> Option<String> {
 fn is_amount(text: &str) -> bool {
     let t = text.strip_prefix('$').unwrap_or(text).trim();
     let b = t.as_bytes();
-    let sep = |c: &u8| *c == b'.' || *c == b',';
-    !b.is_empty()
-        && b.iter().all(|c| c.is_ascii_digit() || sep(c))
-        && b.first().is_some_and(u8::is_ascii_digit)
-        && b.last().is_some_and(u8::is_ascii_digit)
-        && !b.windows(2).any(|w| sep(&w[0]) && sep(&w[1]))
+    // One pass: only digits and separators, no two separators in a row,
+    // a digit first and last.
+    let mut prev_sep = true;
+    for &c in b {
+        let sep = c == b'.' || c == b',';
+        if !(sep || c.is_ascii_digit()) || (sep && prev_sep) {
+            return false;
+        }
+        prev_sep = sep;
+    }
+    !prev_sep
 }
 
 impl<R: Read> PadronReader<R> {
@@ -461,6 +631,7 @@ impl<R: Read> PadronReader<R> {
             .delimiter
             .unwrap_or_else(|| sniff_delimiter(&prefix[..first_line_end]));
         let mut csv = csv::ReaderBuilder::new()
+            .buffer_capacity(64 * 1024)
             .delimiter(delimiter)
             .has_headers(true)
             .flexible(true)
@@ -508,8 +679,16 @@ impl<R: Read> PadronReader<R> {
                 }
             }
         }
-        let extra_cols = (0..header.len())
+        let extra_cols: Vec<usize> = (0..header.len())
             .filter(|i| !map.contains(&Some(*i)))
+            .collect();
+        let slots = (0..header.len())
+            .map(
+                |i| match Column::ALL.iter().find(|c| map[c.index()] == Some(i)) {
+                    Some(&c) => Slot::Canonical(c),
+                    None => Slot::Extra(extra_cols.iter().position(|&e| e == i).unwrap_or(0)),
+                },
+            )
             .collect();
         Ok(PadronReader {
             csv,
@@ -519,9 +698,10 @@ impl<R: Read> PadronReader<R> {
             extra_cols,
             options,
             record: csv::ByteRecord::new(),
+            slots,
+            spare: None,
             next_row: 1,
-            ids: HashSet::with_hasher(FixedState),
-            first_rows: Vec::new(),
+            ids: IdSet::default(),
             next_line,
             stats: Stats::default(),
         })
@@ -573,11 +753,7 @@ impl<R: Read> PadronReader<R> {
             let start = end.saturating_sub(1 + newlines(&self.record));
             self.stats.blank += start.saturating_sub(self.next_line);
             self.next_line = end;
-            if self
-                .record
-                .iter()
-                .all(|f| f.iter().all(u8::is_ascii_whitespace))
-            {
+            if self.record.as_slice().iter().all(u8::is_ascii_whitespace) {
                 self.stats.blank += 1;
                 continue;
             }
@@ -596,51 +772,101 @@ impl<R: Read> PadronReader<R> {
         }
     }
 
+    /// Hands a row back once the caller is done with it, so that the next
+    /// row reuses its buffers instead of allocating new ones. Optional.
+    pub fn recycle(&mut self, row: Row) {
+        self.spare = Some(row);
+    }
+
     fn convert(&mut self, row: u64, line: u64) -> Item {
-        let reject = |reason| Item::Rejected(Reject { row, line, reason });
         if self.record.len() != self.header.len() {
-            return reject(RejectReason::FieldCount {
-                expected: self.header.len(),
-                found: self.record.len(),
+            return Item::Rejected(Reject {
+                row,
+                line,
+                reason: RejectReason::FieldCount {
+                    expected: self.header.len(),
+                    found: self.record.len(),
+                },
             });
         }
-        let mut reencoded = false;
-        let mut text: [Option<String>; COLUMN_COUNT] = Default::default();
-        for &c in Column::ALL {
-            if let Some(i) = self.map[c.index()] {
-                let value = decode(self.record.get(i).unwrap_or_default(), &mut reencoded);
-                text[c.index()] = (!value.is_empty()).then_some(value);
+        let mut out = self.spare.take().unwrap_or_else(Row::empty);
+        match self.fill(&mut out, row, line) {
+            Ok(()) => Item::Row(out),
+            Err(reason) => {
+                self.spare = Some(out);
+                Item::Rejected(Reject { row, line, reason })
             }
         }
-        let record_id = if self.has(Column::RecordId) {
-            match text[Column::RecordId.index()].clone() {
-                Some(id) => id,
-                None => return reject(RejectReason::EmptyRecordId),
+    }
+
+    /// Reads the current record into `out` (whose old contents are
+    /// dropped), or says why the row is rejected.
+    fn fill(&mut self, out: &mut Row, row: u64, line: u64) -> Result<(), RejectReason> {
+        out.row = row;
+        out.line = line;
+        out.buf.clear();
+        out.spans = [(0, 0); COLUMN_COUNT];
+        out.issues.clear();
+        let mut reencoded = false;
+
+        // The fields lie back to back in the record's buffer; if it is all
+        // UTF-8 with every field boundary on a character boundary, `buf`
+        // takes it whole and a cell's range in `buf` is its range there.
+        let all = self.record.as_slice();
+        let whole = std::str::from_utf8(all).ok().filter(|s| {
+            s.is_ascii() || {
+                let mut end = 0;
+                self.record.iter().all(|f| {
+                    end += f.len();
+                    s.is_char_boundary(end)
+                })
             }
-        } else {
-            row.to_string()
-        };
-        if self.has(Column::RecordId) {
-            let h = hash_id(&record_id);
-            if !self.ids.insert(h) {
-                // Rare: look up the first row with this id hash.
-                let first_row = self
-                    .first_rows
-                    .iter()
-                    .find(|(hh, _)| *hh == h)
-                    .map_or(0, |&(_, r)| r);
-                return reject(RejectReason::DuplicateRecordId { first_row });
-            }
-            // Keep the row of every id only while that is cheap; beyond,
-            // duplicate reports fall back to row 0 ("an earlier row").
-            if self.first_rows.len() < 1_000_000 {
-                self.first_rows.push((h, row));
+        });
+        if let Some(s) = whole {
+            out.buf.push_str(s);
+        }
+        out.extra.resize_with(self.extra_cols.len(), String::new);
+        let mut end = 0;
+        for (f, slot) in self.record.iter().zip(&self.slots) {
+            let (a, b) = match whole {
+                Some(_) => {
+                    end += f.len();
+                    trim_span(&out.buf, end - f.len(), end)
+                }
+                None => {
+                    let start = out.buf.len();
+                    decode_into(f, &mut out.buf, &mut reencoded);
+                    trim_span(&out.buf, start, out.buf.len())
+                }
+            };
+            match *slot {
+                Slot::Canonical(c) => out.spans[c.index()] = (a, b),
+                Slot::Extra(k) => {
+                    if let Some(e) = out.extra.get_mut(k) {
+                        e.clear();
+                        e.push_str(out.buf.get(a..b).unwrap_or_default());
+                    }
+                }
             }
         }
 
-        let mut issues = Vec::new();
+        out.record_id.clear();
+        if self.has(Column::RecordId) {
+            let id =
+                cell(&out.buf, &out.spans, Column::RecordId).ok_or(RejectReason::EmptyRecordId)?;
+            self.ids
+                .insert(id, row)
+                .map_err(|first_row| RejectReason::DuplicateRecordId { first_row })?;
+            out.record_id.push_str(id);
+        } else {
+            push_decimal(&mut out.record_id, row);
+        }
+
+        let Row {
+            buf, spans, issues, ..
+        } = out;
+        let get = |c: Column| cell(buf, spans, c);
         let mut issue = |column, kind| issues.push(FieldIssue { column, kind });
-        let get = |c: Column| text[c.index()].as_deref();
 
         let sex = get(Column::Sexo).and_then(|s| {
             let found = Sex::from_field(s).or_else(|| {
@@ -683,34 +909,31 @@ impl<R: Read> PadronReader<R> {
             (Column::CveMunicipio, 3),
             (Column::CveLocalidad, 4),
         ] {
-            if let Some(v) = text[c.index()].as_deref() {
-                match geo_key(v, width) {
-                    Some(k) => text[c.index()] = Some(k),
-                    None => issues.push(FieldIssue {
-                        column: c,
-                        kind: FieldIssueKind::GeoKey,
-                    }),
+            let Some(v) = cell(buf, spans, c) else {
+                continue;
+            };
+            match geo_key(v, width) {
+                GeoKey::AsIs => {}
+                GeoKey::Padded(key, len) => {
+                    // The padded key goes after the cells.
+                    let start = buf.len();
+                    for &d in key.get(..len).unwrap_or_default() {
+                        buf.push(char::from(d));
+                    }
+                    spans[c.index()] = (start, buf.len());
                 }
+                GeoKey::Bad => issues.push(FieldIssue {
+                    column: c,
+                    kind: FieldIssueKind::GeoKey,
+                }),
             }
         }
-        let extra = self
-            .extra_cols
-            .iter()
-            .map(|&i| decode(self.record.get(i).unwrap_or_default(), &mut reencoded))
-            .collect();
-        Item::Row(Row {
-            row,
-            line,
-            record_id,
-            text,
-            sex,
-            birth_date,
-            birth_state,
-            start_date,
-            extra,
-            reencoded,
-            issues,
-        })
+        out.sex = sex;
+        out.birth_date = birth_date;
+        out.start_date = start_date;
+        out.birth_state = birth_state;
+        out.reencoded = reencoded;
+        Ok(())
     }
 }
 
@@ -880,5 +1103,156 @@ mod tests {
             PadronReader::new(&b""[..], ReadOptions::default()),
             Err(Error::Header(_))
         ));
+    }
+
+    #[test]
+    fn utf8_split_across_cells_is_read_cell_by_cell() {
+        // The record's bytes are valid UTF-8 as a whole ("ó" = C3 B3), but
+        // each cell alone is not: both are read as Windows-1252.
+        let text = b"nombre,primer_apellido\nAn\xc3,\xb3z\n";
+        let (rows, _, stats) = read_all(text, ReadOptions::default());
+        assert_eq!(rows[0].get(Column::Nombre), Some("AnÃ"));
+        assert_eq!(rows[0].get(Column::PrimerApellido), Some("³z"));
+        assert!(rows[0].reencoded);
+        assert_eq!(stats.reencoded, 1);
+    }
+
+    #[test]
+    fn cells_are_trimmed_including_unicode_blanks() {
+        let text =
+            "nombre,primer_apellido,segundo_apellido,otro\n  Ana ,\u{a0}Pérez\u{2003},\t ,  z \n";
+        let (rows, _, _) = read_all(text.as_bytes(), ReadOptions::default());
+        assert_eq!(rows[0].get(Column::Nombre), Some("Ana"));
+        assert_eq!(rows[0].get(Column::PrimerApellido), Some("Pérez"));
+        assert_eq!(rows[0].get(Column::SegundoApellido), None);
+        assert_eq!(rows[0].extra, ["z"]);
+    }
+
+    #[test]
+    fn geo_keys_are_padded_or_flagged() {
+        let text = "cve_entidad,cve_municipio,cve_localidad\n9.0,7,0001\n09,007.0,12345\n1a,,1\n";
+        let (rows, _, _) = read_all(text.as_bytes(), ReadOptions::default());
+        fn keys(r: &Row) -> [Option<&str>; 3] {
+            [
+                Column::CveEntidad,
+                Column::CveMunicipio,
+                Column::CveLocalidad,
+            ]
+            .map(|c| r.get(c))
+        }
+        assert_eq!(keys(&rows[0]), [Some("09"), Some("007"), Some("0001")]);
+        assert_eq!(keys(&rows[1]), [Some("09"), Some("007"), Some("12345")]);
+        assert_eq!(rows[1].issues.len(), 1);
+        assert_eq!(rows[1].issues[0].column, Column::CveLocalidad);
+        assert_eq!(keys(&rows[2]), [Some("1a"), None, Some("0001")]);
+        assert_eq!(rows[2].issues[0].column, Column::CveEntidad);
+    }
+
+    /// What a row held: number, id, canonical cells, extra cells, issues.
+    type Held = (u64, String, Vec<Option<String>>, Vec<String>, usize);
+
+    /// Reads with rows handed back for reuse; returns what each row held.
+    fn read_recycling(input: &[u8]) -> Vec<Held> {
+        let mut r = PadronReader::new(input, ReadOptions::default()).unwrap();
+        let mut out = Vec::new();
+        while let Some(item) = r.read().unwrap() {
+            if let Item::Row(row) = item {
+                let cells = Column::ALL
+                    .iter()
+                    .map(|&c| row.get(c).map(str::to_string))
+                    .collect();
+                out.push((
+                    row.row,
+                    row.record_id.clone(),
+                    cells,
+                    row.extra.clone(),
+                    row.issues.len(),
+                ));
+                r.recycle(row);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn recycled_rows_hold_nothing_of_the_previous_row() {
+        let bytes: &[u8] = b"record_id,nombre,sexo,cve_municipio,x,y\n\
+                    1,Ana Mar\xc3\xada,Q,7,a,b\n\
+                    1,dup,M,7,c,d\n\
+                    2,,H,,,\n\
+                    3,Jos\xe9,M,12,e,\n";
+        let recycled = read_recycling(bytes);
+        let (rows, rejects, _) = read_all(bytes, ReadOptions::default());
+        assert_eq!(rejects.len(), 1);
+        let fresh: Vec<_> = rows
+            .iter()
+            .map(|row| {
+                let cells = Column::ALL
+                    .iter()
+                    .map(|&c| row.get(c).map(str::to_string))
+                    .collect();
+                (
+                    row.row,
+                    row.record_id.clone(),
+                    cells,
+                    row.extra.clone(),
+                    row.issues.len(),
+                )
+            })
+            .collect();
+        assert_eq!(recycled, fresh);
+        assert_eq!(fresh[1].2[Column::Nombre.index()], None);
+        assert_eq!(fresh[1].3, ["", ""]);
+        assert_eq!(fresh[2].2[Column::Nombre.index()].as_deref(), Some("José"));
+        assert_eq!(
+            fresh[2].2[Column::CveMunicipio.index()].as_deref(),
+            Some("012")
+        );
+    }
+
+    /// CRLF and lone CR to LF, one byte at a time (the reference).
+    fn naive_crlf(chunks: &[Vec<u8>]) -> Vec<u8> {
+        let all: Vec<u8> = chunks.concat();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < all.len() {
+            if all[i] == b'\r' {
+                out.push(b'\n');
+                if all.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            } else {
+                out.push(all[i]);
+            }
+            i += 1;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The chunked rewrite equals the byte-by-byte one, wherever the
+        /// chunks split a CRLF.
+        #[test]
+        fn crlf_rewrite_matches_the_naive_one(
+            chunks in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(vec![b'a', b'\r', b'\n', b',']), 0..40),
+                0..6,
+            )
+        ) {
+            let mut after_cr = false;
+            let mut out = Vec::new();
+            for c in &chunks {
+                let mut buf = c.clone();
+                let n = crlf_to_lf(&mut buf, &mut after_cr);
+                out.extend_from_slice(&buf[..n]);
+            }
+            proptest::prop_assert_eq!(out, naive_crlf(&chunks));
+        }
+
+        /// The word-at-a-time search finds the first occurrence.
+        #[test]
+        fn find_byte_finds_the_first(hay in proptest::collection::vec(0u8..4, 0..70), needle in 0u8..4) {
+            proptest::prop_assert_eq!(find_byte(&hay, needle), hay.iter().position(|&b| b == needle));
+        }
     }
 }

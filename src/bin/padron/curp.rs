@@ -173,6 +173,16 @@ fn fields(row: &Row) -> RecordFields<'_> {
     }
 }
 
+/// Adds one to `key`'s count, allocating the key only the first time.
+fn count(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
+}
+
 #[derive(Default)]
 struct Summary {
     status: BTreeMap<&'static str, u64>,
@@ -193,9 +203,11 @@ fn validate(
     let mut rejects = Rejects::new(read.rejects.as_deref(), "curp validate")?;
     let mut summary = Summary::default();
     let mut progress = Progress::new("curp validate");
-    for item in &mut reader {
+    // Reused across rows: the consistency column and a summary key.
+    let (mut consistency, mut key) = (String::new(), String::new());
+    while let Some(item) = reader.read()? {
         progress.tick();
-        let row = match item? {
+        let row = match item {
             Item::Row(row) => row,
             Item::Rejected(r) => {
                 rejects.push(&r)?;
@@ -204,60 +216,77 @@ fn validate(
             _ => continue,
         };
         let raw = row.get(Column::Curp).unwrap_or("");
-        let shown = curp::normalize_input(raw).value;
-        let (status, errors, consistency) = match curp::classify(raw, opts) {
+        let status = curp::classify(raw, opts);
+        // The output shows the CURP as normalised; a valid one already is
+        // (classify parsed exactly that text), so only others pay for it.
+        let normalized;
+        let shown = match &status {
+            Status::Valid(c) => c.as_str(),
+            _ => {
+                normalized = curp::normalize_input(raw).value;
+                normalized.as_str()
+            }
+        };
+        consistency.clear();
+        let mut errors = String::new();
+        let status_name = match &status {
             Status::Valid(c) => {
-                let cons = if has_names
+                if has_names
                     || row.birth_date.is_some()
                     || row.sex.is_some()
                     || row.birth_state.is_some()
                 {
-                    match curp::consistency(&c, &fields(&row)) {
-                        Consistency::Ok => "ok".to_string(),
+                    match curp::consistency(c, &fields(&row)) {
+                        Consistency::Ok => consistency.push_str("ok"),
                         Consistency::Mismatch(segs) => {
-                            let labels: Vec<_> = segs.iter().map(|s| s.label()).collect();
-                            format!("mismatch:{}", labels.join(";"))
+                            consistency.push_str("mismatch:");
+                            for (i, s) in segs.iter().enumerate() {
+                                if i > 0 {
+                                    consistency.push(';');
+                                }
+                                consistency.push_str(s.label());
+                            }
                         }
-                        _ => String::new(),
+                        _ => {}
                     }
-                } else {
-                    String::new()
-                };
-                ("valid", String::new(), cons)
+                }
+                "valid"
             }
-            Status::Placeholder(_) => ("placeholder", String::new(), String::new()),
+            Status::Placeholder(_) => "placeholder",
             Status::Invalid(e) => {
-                let names: Vec<&'static str> =
+                let mut unique: Vec<&'static str> =
                     e.violations().iter().map(|v| v.rule.name()).collect();
-                let mut unique = names.clone();
                 unique.dedup();
                 for n in &unique {
                     *summary.rules.entry(n).or_default() += 1;
                 }
-                ("invalid", unique.join(";"), String::new())
+                errors = unique.join(";");
+                "invalid"
             }
-            _ => ("missing", String::new(), String::new()),
+            _ => "missing",
         };
-        *summary.status.entry(status).or_default() += 1;
+        *summary.status.entry(status_name).or_default() += 1;
         if !consistency.is_empty() {
-            let key = consistency.split(':').next().unwrap_or("").to_string();
-            *summary.consistency.entry(key).or_default() += 1;
-            if let Some(segs) = consistency.strip_prefix("mismatch:") {
-                for s in segs.split(';') {
-                    *summary
-                        .consistency
-                        .entry(format!("mismatch {s}"))
-                        .or_default() += 1;
-                }
+            let (kind, segs) = match consistency.split_once(':') {
+                Some((k, segs)) => (k, Some(segs)),
+                None => (consistency.as_str(), None),
+            };
+            count(&mut summary.consistency, kind);
+            for s in segs.into_iter().flat_map(|segs| segs.split(';')) {
+                key.clear();
+                key.push_str("mismatch ");
+                key.push_str(s);
+                count(&mut summary.consistency, &key);
             }
         }
         out.write_record([
             row.record_id.as_str(),
-            shown.as_str(),
-            status,
+            shown,
+            status_name,
             errors.as_str(),
             consistency.as_str(),
         ])?;
+        reader.recycle(row);
     }
     out.flush()?;
     progress.finish();
@@ -286,9 +315,9 @@ fn derive(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs) -> R
     let mut rejects = Rejects::new(read.rejects.as_deref(), "curp derive")?;
     let mut progress = Progress::new("curp derive");
     let (mut derived, mut lacking) = (0u64, BTreeMap::<&'static str, u64>::new());
-    for item in &mut reader {
+    while let Some(item) = reader.read()? {
         progress.tick();
-        let row = match item? {
+        let row = match item {
             Item::Row(row) => row,
             Item::Rejected(r) => {
                 rejects.push(&r)?;
@@ -307,7 +336,7 @@ fn derive(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs) -> R
             .filter(|(_, ok)| !ok)
             .map(|(c, _)| c.name())
             .collect();
-        let (root, probable) = match (
+        let derived_pair = match (
             row.get(Column::Nombre),
             row.birth_date,
             row.sex,
@@ -323,19 +352,20 @@ fn derive(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs) -> R
                     state,
                 };
                 derived += 1;
-                (
-                    curp::derive_root(&p).as_str().to_string(),
-                    curp::derive_probable(&p).as_str().to_string(),
-                )
+                Some((curp::derive_root(&p), curp::derive_probable(&p)))
             }
             _ => {
                 for m in missing {
                     *lacking.entry(m).or_default() += 1;
                 }
-                (String::new(), String::new())
+                None
             }
         };
-        out.write_record([row.record_id.as_str(), root.as_str(), probable.as_str()])?;
+        let (root, probable) = derived_pair
+            .as_ref()
+            .map_or(("", ""), |(r, p)| (r.as_str(), p.as_str()));
+        out.write_record([row.record_id.as_str(), root, probable])?;
+        reader.recycle(row);
     }
     out.flush()?;
     progress.finish();
