@@ -44,6 +44,9 @@ pub fn load_key(path: &Path) -> Result<Key> {
     Ok(key)
 }
 
+/// Longest record_id the encodings format holds (a u16 length).
+const MAX_RECORD_ID: usize = u16::MAX as usize;
+
 pub fn run(args: EncodeArgs) -> Result<ExitCode> {
     let key = load_key(&args.key)?;
     let algorithm = Algorithm::from_name(&args.algorithm)
@@ -65,7 +68,7 @@ pub fn run(args: EncodeArgs) -> Result<ExitCode> {
     let mut scratch = encoder.scratch();
     let mut rejects = Rejects::new(args.read.rejects.as_deref(), "encode")?;
     let mut progress = Progress::new("encode");
-    let (mut with_curp, mut tokens, mut missing) = (0u64, 0u64, 0u64);
+    let (mut with_curp, mut tokens, mut missing, mut written) = (0u64, 0u64, 0u64, 0u64);
     for item in &mut reader {
         progress.tick();
         let row = match item? {
@@ -85,30 +88,46 @@ pub fn run(args: EncodeArgs) -> Result<ExitCode> {
             sex: row.sex,
             state: row.birth_state,
         };
-        let report = encoder
-            .encode(&person, &mut scratch)
-            .with_context(|| format!("row {} (line {})", row.row, row.line))?;
+        // The file format bounds a record_id to 65535 bytes; such a row is
+        // rejected, not fatal (the writer would refuse it).
+        if row.record_id.len() > MAX_RECORD_ID {
+            rejects.push_row(
+                row.row,
+                row.line,
+                "record_id",
+                "record_id is longer than 65535 bytes",
+            )?;
+            continue;
+        }
+        let report = match encoder.encode(&person, &mut scratch) {
+            Ok(r) => r,
+            Err(e) => {
+                // Encoding errors name fields, never values.
+                rejects.push_row(row.row, row.line, "", &format!("cannot be encoded: {e}"))?;
+                continue;
+            }
+        };
         with_curp += u64::from(report.curp_token);
         tokens += report.tokens as u64;
         missing += u64::from(report.missing_fields > 0);
         writer
             .write_record(&row.record_id, scratch.tokens(), scratch.filters())
             .with_context(|| format!("row {} (line {})", row.row, row.line))?;
+        written += 1;
     }
     writer.finish().context("finishing the encodings file")?;
     progress.finish();
-    let stats = reader.stats();
     let rejected = rejects.finish()?;
     eprintln!(
         "encode: {} records written to {} (key fingerprint {}), {} rows rejected",
-        stats.rows,
+        written,
         args.output.display(),
         key.fingerprint(),
         rejected
     );
     eprintln!(
         "  {with_curp} with a valid CURP token, {:.2} tokens per record, {missing} with some Bloom field missing",
-        tokens as f64 / stats.rows.max(1) as f64
+        tokens as f64 / written.max(1) as f64
     );
     Ok(ExitCode::SUCCESS)
 }
