@@ -10,6 +10,8 @@
 //! of two nothing is ever rejected. No double hashing: positions are
 //! independent PRF outputs, with no lattice `h1 + i·h2` to exploit.
 
+use zeroize::Zeroize;
+
 /// Accepts `x` (a `width`-bit word) and reduces it to `[0, l)`, or rejects
 /// it. Exposed with a width parameter so tests can check exact uniformity
 /// exhaustively on small words; the encoder uses `width = 32`.
@@ -93,7 +95,13 @@ pub(crate) fn positions(
             return;
         }
     }
-    let mut xof = blake3::Hasher::new_keyed(key).update(input).finalize_xof();
+    // Bound so that the keyed state can be wiped afterwards (blake3's
+    // `zeroize` feature; the one-shot `keyed_hash` above keeps its state on
+    // the stack only for the call).
+    let mut hasher = blake3::Hasher::new_keyed(key);
+    hasher.update(input);
+    let mut xof = hasher.finalize_xof();
+    hasher.zeroize();
     if got > 0 {
         // The first 32 bytes were consumed above.
         xof.set_position(32);
@@ -106,6 +114,7 @@ pub(crate) fn positions(
         xof.fill(&mut block);
         take(&block, &mut got);
     }
+    xof.zeroize();
 }
 
 /// Symbols of the precomputed tables: what normalized names, dates,
