@@ -4,7 +4,9 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 
-use padron::bloom::{dice, dice_with_counts, popcount, Encoder, Schema};
+use padron::bloom::{
+    dice, dice_at_least, dice_with_counts, popcount, DiceThreshold, Encoder, Schema,
+};
 use padron::pseudo::{default_rules, Algorithm, Key, TokenField, TokenInput, Tokenizer};
 
 fn input() -> TokenInput<'static> {
@@ -33,7 +35,7 @@ fn tokens(c: &mut Criterion) {
             b.iter(|| tok.token(black_box(rule), black_box(&t)))
         });
         let mut out = Vec::new();
-        g.bench_function(format!("{alg}/all_6_rules"), |b| {
+        g.bench_function(format!("{alg}/default_rules"), |b| {
             b.iter(|| tok.tokens_into(black_box(&t), &mut out))
         });
     }
@@ -120,6 +122,28 @@ fn bloom(c: &mut Criterion) {
                 s += dice(black_box(&probe), f);
             }
             s
+        })
+    });
+    // The batch kernel: integer threshold test, no division; every pair
+    // is compared (the probe's count does not let the count bound skip).
+    let flat16: Vec<u64> = filters.iter().flatten().copied().collect();
+    let flat8: Vec<u64> = filters.iter().flat_map(|f| f[..8].to_vec()).collect();
+    let counts8: Vec<u32> = filters.iter().map(|f| popcount(&f[..8])).collect();
+    let t = DiceThreshold::from_f64(0.5).unwrap();
+    let mut out = Vec::with_capacity(1024);
+    g.bench_function("1024bit_batch_at_least", |b| {
+        b.iter(|| {
+            out.clear();
+            dice_at_least(black_box(&probe), pc, &flat16, &counts, t, &mut out);
+            out.len()
+        })
+    });
+    let pc8 = popcount(&probe[..8]);
+    g.bench_function("512bit_batch_at_least", |b| {
+        b.iter(|| {
+            out.clear();
+            dice_at_least(black_box(&probe[..8]), pc8, &flat8, &counts8, t, &mut out);
+            out.len()
         })
     });
     g.bench_function("512bit_with_counts", |b| {

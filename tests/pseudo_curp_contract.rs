@@ -2,12 +2,18 @@
 //! CURP token (issue 5: a naive CURP join had precision 0.63 because
 //! placeholders matched each other).
 //!
-//! `pseudo` cannot tell a valid CURP from a placeholder of the right shape
-//! (that is `curp`'s job): the caller gates `TokenInput::set_curp`. The
-//! shape-level part is tested here now; the gate itself is a hook to wire to
-//! `curp::Curp::parse` / `classify` when that module lands.
+//! `pseudo` cannot tell a valid CURP from a placeholder of the right shape;
+//! the gate is `curp::classify`, applied by `encode::AgencyEncoder`. Both
+//! levels are tested: `TokenInput::set_curp` refuses what is not
+//! CURP-shaped, and the encoder gives no `curp`/`curp_root` token for any
+//! placeholder or invalid CURP (with every other field present, so only the
+//! gate can be what withholds the token).
 
-use padron::pseudo::{default_rules, Algorithm, Key, TokenInput, Tokenizer};
+use padron::bloom::Schema;
+use padron::curp::{self, ParseOptions, Sex, State, Status};
+use padron::date::Date;
+use padron::encode::{AgencyEncoder, Person};
+use padron::pseudo::{predefined_rule, Algorithm, Key, TokenInput};
 
 /// Placeholders seen in padrones. The first group is not even CURP-shaped.
 const NOT_CURP_SHAPED: &[&str] = &[
@@ -24,44 +30,84 @@ const CURP_SHAPED_PLACEHOLDERS: &[&str] = &[
     "XEXX010101MNEXXXA8",
     "000000000000000000",
     "AAAA000000HAAAAA00",
+    "XXXX000000XXXXXX00",
+    "AAAA000101HDFCCC09",
 ];
+/// Well-formed CURPs with a wrong check digit (the valid one ends in 4).
+const BAD_CHECK_DIGIT: &[&str] = &["MOTR750314MPLRRS00", "MOTR750314MPLRRS09"];
+const VALID: &str = "MOTR750314MPLRRS04";
 
-fn curp_tokens(curp: &str) -> (Option<padron::pseudo::Token>, Option<padron::pseudo::Token>) {
-    let tok = Tokenizer::new(
+fn encoder() -> AgencyEncoder {
+    let rules = vec![
+        predefined_rule("curp").unwrap(),
+        predefined_rule("curp_root").unwrap(),
+    ];
+    AgencyEncoder::new(
         &Key::from_bytes([1; 32]),
         Algorithm::HmacSha256,
-        default_rules(),
+        rules,
+        Schema::padron(),
+        ParseOptions::default(),
     )
-    .unwrap();
-    let mut t = TokenInput::new();
-    let _ = t.set_curp(curp);
-    (tok.token(0, &t), tok.token(1, &t))
+    .unwrap()
+}
+
+/// The `curp` and `curp_root` tokens the encoder gives a full record with
+/// this CURP cell.
+fn curp_tokens(enc: &AgencyEncoder, cell: &str) -> Vec<Option<padron::pseudo::Token>> {
+    let p = Person {
+        curp: Some(cell),
+        given_names: Some("ROSA ELENA"),
+        first_surname: Some("MORALES"),
+        second_surname: Some("TREJO"),
+        birth_date: Date::new(1975, 3, 14),
+        sex: Some(Sex::Mujer),
+        state: Some(State::Pl),
+    };
+    let mut s = enc.scratch();
+    let report = enc.encode(&p, &mut s).unwrap();
+    assert_eq!(report.curp_token, s.tokens()[0].is_some());
+    s.tokens().to_vec()
 }
 
 #[test]
-fn non_curp_shaped_placeholders_never_give_curp_tokens() {
+fn non_curp_shaped_placeholders_are_refused_by_set_curp() {
     for p in NOT_CURP_SHAPED {
         let mut t = TokenInput::new();
         assert!(t.set_curp(p).is_err(), "{p} accepted");
-        assert_eq!(curp_tokens(p), (None, None), "{p}");
     }
 }
 
-/// The gate the caller must apply before `set_curp`. Replace the body with
-/// `curp::Curp::parse(raw)` + "is not a placeholder" when `curp` lands, and
-/// remove the `ignore`.
-fn gate(raw: &str) -> Option<&str> {
-    Some(raw)
+#[test]
+fn the_valid_curp_gives_both_tokens() {
+    let enc = encoder();
+    assert!(matches!(
+        curp::classify(VALID, &ParseOptions::default()),
+        Status::Valid(_)
+    ));
+    let t = curp_tokens(&enc, VALID);
+    assert!(t[0].is_some() && t[1].is_some());
 }
 
 #[test]
-#[ignore = "hook: wire `gate` to curp::Curp::parse/classify when the curp module lands"]
-fn curp_shaped_placeholders_never_give_curp_tokens() {
-    for p in CURP_SHAPED_PLACEHOLDERS {
-        let tokens = match gate(p) {
-            Some(c) => curp_tokens(c),
-            None => (None, None),
-        };
-        assert_eq!(tokens, (None, None), "{p} produced a CURP token");
+fn placeholders_and_invalid_curps_never_give_curp_tokens() {
+    let enc = encoder();
+    let all = NOT_CURP_SHAPED
+        .iter()
+        .chain(CURP_SHAPED_PLACEHOLDERS)
+        .chain(BAD_CHECK_DIGIT);
+    for p in all {
+        assert!(
+            !matches!(
+                curp::classify(p, &ParseOptions::default()),
+                Status::Valid(_)
+            ),
+            "curp::classify calls {p} valid"
+        );
+        assert_eq!(
+            curp_tokens(&enc, p),
+            [None, None],
+            "{p} produced a CURP token"
+        );
     }
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 use padron::bloom::{Encoder, Schema};
 use padron::encodings::base64;
 use padron::pseudo::{
-    default_rules, Algorithm, Key, TokenField, TokenInput, Tokenizer, CONTEXT_PREFIX,
+    predefined_rules, Algorithm, Key, TokenField, TokenInput, Tokenizer, CONTEXT_PREFIX,
 };
 
 fn root() -> PathBuf {
@@ -109,7 +109,7 @@ fn inputs() -> Vec<(&'static str, Vec<(TokenField, &'static str)>)> {
 }
 
 fn generate() -> Value {
-    let rules = default_rules();
+    let rules = predefined_rules();
     let mut keys = Vec::new();
     for kh in KEYS {
         let kb = unhex(kh);

@@ -15,6 +15,8 @@ mod demo;
 mod encode;
 #[path = "padron/eval.rs"]
 mod eval;
+#[path = "padron/inspect.rs"]
+mod inspect;
 #[path = "padron/key.rs"]
 mod key;
 #[path = "padron/link.rs"]
@@ -48,9 +50,13 @@ enum Command {
     Dedupe(link::DedupeArgs),
     /// Pseudonymize a padrón under a secret key (what leaves an agency).
     Encode(encode::EncodeArgs),
+    /// Show an encodings file's header, counts and fill rates (no contents).
+    Inspect(inspect::InspectArgs),
     /// Create keys and show their fingerprints.
     #[command(subcommand)]
     Key(key::KeyCommand),
+    /// Create a new random key file (same as `key new`).
+    Keygen(key::KeygenArgs),
     /// Mexican names: MXF-1 keys, normalization, comparison.
     #[command(subcommand)]
     Name(name::NameCommand),
@@ -68,7 +74,9 @@ fn main() -> ExitCode {
         Command::Link(a) => link::run_link(a),
         Command::Dedupe(a) => link::run_dedupe(a),
         Command::Encode(a) => encode::run(a),
+        Command::Inspect(a) => inspect::run(a),
         Command::Key(c) => key::run(c),
+        Command::Keygen(a) => key::run(key::KeyCommand::New { output: a.output }),
         Command::Name(c) => name::run(c),
         Command::Synth(a) => synth::run(a),
         Command::Eval(a) => eval::run(a),

@@ -190,6 +190,82 @@ pub fn dice_with_counts(a: &[u64], b: &[u64], count_a: u32, count_b: u32) -> f64
     2.0 * f64::from(and_count(a, b)) / f64::from(total)
 }
 
+/// A Dice threshold as an exact fraction `num / den` (0 ≤ num ≤ den), so
+/// that [`dice_at_least`] can decide `dice ≥ t` with integer
+/// cross-multiplication instead of a division per pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiceThreshold {
+    num: u64,
+    den: u64,
+}
+
+impl DiceThreshold {
+    /// `num / den`; `None` unless `0 < den` and `num <= den`.
+    pub fn new(num: u32, den: u32) -> Option<DiceThreshold> {
+        (den > 0 && num <= den).then_some(DiceThreshold {
+            num: u64::from(num),
+            den: u64::from(den),
+        })
+    }
+
+    /// `t` rounded to 6 decimals and read as that exact decimal fraction
+    /// (`0.8` is exactly 4/5, as a user means it); `None` outside [0, 1]
+    /// or NaN.
+    pub fn from_f64(t: f64) -> Option<DiceThreshold> {
+        if !(0.0..=1.0).contains(&t) {
+            return None;
+        }
+        // In [0, 1_000_000] after the range check.
+        let num = (t * 1e6).round() as u32;
+        DiceThreshold::new(num, 1_000_000)
+    }
+
+    /// Whether a pair with `and` common bits and weights `total = |a| + |b|`
+    /// has Dice ≥ the threshold. Dice of two empty filters is 0.
+    #[inline]
+    pub fn passes(self, and: u32, total: u32) -> bool {
+        if total == 0 {
+            return self.num == 0;
+        }
+        // and ≤ 2^32 and den ≤ 2^32: 2·and·den < 2^65 does not fit u64 in
+        // theory; filters have at most 2^23 bits (MAX_WORDS · 64), so
+        // 2·and·den ≤ 2^56.
+        2 * u64::from(and) * self.den >= self.num * u64::from(total)
+    }
+}
+
+/// Batch Dice filter: the indices `i` of the filters in `filters` (flat,
+/// `query.len()` words each; a short tail is ignored) whose Dice with
+/// `query` is at least `t`, appended to `out` in increasing order.
+/// `counts[i]` is the popcount of filter `i` and `query_count` that of the
+/// query (a linker computes them once). Pairs whose counts alone rule them
+/// out (Dice ≤ 2·min / total) are skipped without touching their words.
+pub fn dice_at_least(
+    query: &[u64],
+    query_count: u32,
+    filters: &[u64],
+    counts: &[u32],
+    t: DiceThreshold,
+    out: &mut Vec<u32>,
+) {
+    let words = query.len();
+    if words == 0 {
+        return;
+    }
+    for (i, (f, &c)) in filters.chunks_exact(words).zip(counts).enumerate() {
+        let total = query_count + c;
+        // The intersection is at most the smaller count.
+        if !t.passes(query_count.min(c), total) {
+            continue;
+        }
+        if t.passes(and_count(query, f), total) {
+            // Index fits: filters.len() / words records, and callers hold
+            // far fewer than 2^32 records per batch.
+            out.push(i as u32);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +296,67 @@ mod tests {
         let z = BitVector::new(64);
         assert_eq!(z.dice(&z), 0.0);
         assert_eq!(a.dice(&z), 0.0);
+    }
+
+    #[test]
+    fn threshold_is_exact_and_batch_matches_scalar() {
+        let t = DiceThreshold::from_f64(0.8).unwrap();
+        // Dice exactly 4/5 passes; just below does not.
+        assert!(t.passes(4, 10) && !t.passes(39, 98));
+        assert!(!t.passes(0, 0) && DiceThreshold::new(0, 1).unwrap().passes(0, 0));
+        assert!(
+            DiceThreshold::from_f64(1.5).is_none() && DiceThreshold::from_f64(f64::NAN).is_none()
+        );
+        assert!(DiceThreshold::new(2, 1).is_none() && DiceThreshold::new(0, 0).is_none());
+        // A small deterministic set of 2-word filters.
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let query = [next() & next(), next() & next()];
+        let mut flat = Vec::new();
+        for i in 0..200u64 {
+            // Some near copies of the query, some random, some empty.
+            let (a, b) = match i % 4 {
+                0 => (query[0] ^ (1 << (i % 64)), query[1]),
+                1 => (next() & next(), next()),
+                2 => (0, 0),
+                _ => (query[0] & next() | next() & next() & next(), query[1]),
+            };
+            flat.extend([a, b]);
+        }
+        let counts: Vec<u32> = flat.chunks_exact(2).map(popcount).collect();
+        for th in [0.0, 0.3, 0.5, 0.8, 0.9, 1.0] {
+            let t = DiceThreshold::from_f64(th).unwrap();
+            let mut got = Vec::new();
+            dice_at_least(&query, popcount(&query), &flat, &counts, t, &mut got);
+            let want: Vec<u32> = flat
+                .chunks_exact(2)
+                .enumerate()
+                .filter(|(_, f)| {
+                    let total = popcount(&query) + popcount(f);
+                    // Exact rational comparison, and empty pairs are 0.
+                    total > 0
+                        && 2 * and_count(&query, f) as u64 * 1_000_000
+                            >= (th * 1e6).round() as u64 * total as u64
+                        || total == 0 && th == 0.0
+                })
+                .map(|(i, _)| i as u32)
+                .collect();
+            assert_eq!(got, want, "threshold {th}");
+            // And it agrees with the f64 Dice for these decimal thresholds.
+            let by_float: Vec<u32> = flat
+                .chunks_exact(2)
+                .enumerate()
+                .filter(|(_, f)| dice(&query, f) >= th)
+                .map(|(i, _)| i as u32)
+                .collect();
+            assert_eq!(got, by_float, "threshold {th} vs f64");
+            assert!(th < 0.9 || got.len() < 200);
+        }
     }
 
     #[test]

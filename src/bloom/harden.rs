@@ -17,6 +17,7 @@
 use super::bits::BitVector;
 use super::prf::reduce;
 use crate::pseudo::Subkey;
+use zeroize::Zeroize;
 
 /// XOR-folds once: the result has half the length (`len` must be even;
 /// an odd last bit is dropped).
@@ -60,7 +61,9 @@ pub fn balance(v: &BitVector) -> BitVector {
 /// same rejection sampling as bit positions.
 pub(crate) fn keyed_permutation(key: &Subkey, n: usize) -> Vec<u32> {
     let mut perm: Vec<u32> = (0..n as u32).collect();
-    let mut xof = blake3::Hasher::new_keyed(key.bytes()).finalize_xof();
+    let mut hasher = blake3::Hasher::new_keyed(key.bytes());
+    let mut xof = hasher.finalize_xof();
+    hasher.zeroize();
     let mut w = [0u8; 4];
     for i in (1..n).rev() {
         let j = loop {
@@ -71,6 +74,7 @@ pub(crate) fn keyed_permutation(key: &Subkey, n: usize) -> Vec<u32> {
         };
         perm.swap(i, j);
     }
+    xof.zeroize();
     perm
 }
 
@@ -110,6 +114,7 @@ pub(crate) fn blip(key: &Subkey, threshold: u32, words: &mut [u64], bits: usize)
         h.update(&w.to_le_bytes());
     }
     let mut xof = h.finalize_xof();
+    h.zeroize();
     let mut buf = [0u8; 128];
     let mut i = 0;
     while i < bits {
@@ -127,6 +132,7 @@ pub(crate) fn blip(key: &Subkey, threshold: u32, words: &mut [u64], bits: usize)
             i += 1;
         }
     }
+    xof.zeroize();
 }
 
 #[cfg(test)]

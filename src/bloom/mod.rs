@@ -45,7 +45,9 @@ mod schema;
 
 use std::fmt;
 
-pub use bits::{and_count, dice, dice_with_counts, popcount, BitVector};
+pub use bits::{
+    and_count, dice, dice_at_least, dice_with_counts, popcount, BitVector, DiceThreshold,
+};
 pub use encoder::{
     normalize_value, EncodeCache, EncodeReport, Encoder, FieldSlot, FilterLayout, Slot,
 };

@@ -36,6 +36,7 @@
 pub mod base64;
 mod csv_export;
 mod padron;
+mod stats;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -46,6 +47,7 @@ use crate::pseudo::{Algorithm, Fingerprint, Key, Token, TokenRule, Tokenizer};
 
 pub use csv_export::export_csv;
 pub use padron::EncodedPadron;
+pub use stats::{file_stats, FileStats, FilterStats};
 
 /// The file's magic bytes.
 pub const MAGIC: &[u8; 8] = b"PADRONEN";

@@ -42,7 +42,8 @@ mod token;
 pub use error::Error;
 pub use key::{FilterId, Fingerprint, Key, Purpose, Subkey, CONTEXT_PREFIX};
 pub use token::{
-    default_rules, Algorithm, FieldRef, Token, TokenField, TokenInput, TokenRule, Tokenizer,
+    default_rules, predefined_rule, predefined_rules, Algorithm, FieldRef, Token, TokenField,
+    TokenInput, TokenRule, Tokenizer, DEFAULT_RULE_NAMES,
 };
 
 /// Checks a rule, group or field name used inside a context string:

@@ -118,18 +118,32 @@ impl Rejects {
     }
 
     pub fn push(&mut self, r: &Reject) -> Result<()> {
+        let col = r.reason.column().map(Column::name).unwrap_or("");
+        self.push_row(r.row, r.line, col, &r.reason.to_string())
+    }
+
+    /// A row rejected after reading (e.g. it could not be encoded). The
+    /// reason must name no value.
+    pub fn push_row(&mut self, row: u64, line: u64, column: &str, reason: &str) -> Result<()> {
         self.total += 1;
         if let Some(w) = &mut self.file {
-            let col = r.reason.column().map(Column::name).unwrap_or("");
             w.write_record([
-                r.row.to_string(),
-                r.line.to_string(),
-                col.to_string(),
-                r.reason.to_string(),
+                row.to_string(),
+                line.to_string(),
+                column.to_string(),
+                reason.to_string(),
             ])?;
         } else if self.shown < SHOWN_REJECTS {
             self.shown += 1;
-            eprintln!("{}: rejected {r}", self.label);
+            let col = if column.is_empty() {
+                String::new()
+            } else {
+                format!("{column}: ")
+            };
+            eprintln!(
+                "{}: rejected row {row} (line {line}): {col}{reason}",
+                self.label
+            );
         }
         Ok(())
     }

@@ -4,11 +4,12 @@ use crate::common::{open_output, Progress, ReadArgs, Rejects};
 use anyhow::{Context, Result};
 use padron::bloom::Schema;
 use padron::curp::ParseOptions;
-use padron::encode::{AgencyEncoder, Person};
+use padron::encode::{AgencyEncoder, EncodeReport, Person, Scratch};
 use padron::encodings::Writer;
-use padron::io::{Column, Item};
+use padron::io::{Column, Item, Row};
 use padron::pseudo::keyfile::read_key;
-use padron::pseudo::{default_rules, Algorithm, Key};
+use padron::pseudo::{default_rules, Algorithm, Key, Token};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,6 +31,10 @@ pub struct EncodeArgs {
     /// A Bloom schema (TOML) instead of the built-in padrón schema.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+    /// Worker threads for encoding (default: one per core). The output is
+    /// the same for any number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -42,6 +47,75 @@ pub fn load_key(path: &Path) -> Result<Key> {
         eprintln!("padron: warning: {}: {w}", path.display());
     }
     Ok(key)
+}
+
+/// Longest record_id the encodings format holds (a u16 length).
+const MAX_RECORD_ID: usize = u16::MAX as usize;
+
+/// Rows read, then encoded in parallel, per step.
+const CHUNK: usize = 4096;
+
+struct Encoded {
+    tokens: Vec<Option<Token>>,
+    filters: Vec<u64>,
+    report: EncodeReport,
+}
+
+enum Outcome {
+    Encoded(Encoded),
+    /// Reasons name columns and fields, never values.
+    Rejected {
+        column: &'static str,
+        reason: String,
+    },
+}
+
+#[derive(Default)]
+struct Totals {
+    with_curp: u64,
+    tokens: u64,
+    missing: u64,
+    written: u64,
+}
+
+impl Totals {
+    fn add(&mut self, r: &EncodeReport) {
+        self.with_curp += u64::from(r.curp_token);
+        self.tokens += r.tokens as u64;
+        self.missing += u64::from(r.missing_fields > 0);
+        self.written += 1;
+    }
+}
+
+fn encode_row(encoder: &AgencyEncoder, row: &Row, scratch: &mut Scratch) -> Outcome {
+    // The file format bounds a record_id to 65535 bytes; such a row is
+    // rejected, not fatal (the writer would refuse it).
+    if row.record_id.len() > MAX_RECORD_ID {
+        return Outcome::Rejected {
+            column: "record_id",
+            reason: "record_id is longer than 65535 bytes".into(),
+        };
+    }
+    let person = Person {
+        curp: row.get(Column::Curp),
+        given_names: row.get(Column::Nombre),
+        first_surname: row.get(Column::PrimerApellido),
+        second_surname: row.get(Column::SegundoApellido),
+        birth_date: row.birth_date,
+        sex: row.sex,
+        state: row.birth_state,
+    };
+    match encoder.encode(&person, scratch) {
+        Ok(report) => Outcome::Encoded(Encoded {
+            tokens: scratch.tokens().to_vec(),
+            filters: scratch.filters().to_vec(),
+            report,
+        }),
+        Err(e) => Outcome::Rejected {
+            column: "",
+            reason: format!("cannot be encoded: {e}"),
+        },
+    }
 }
 
 pub fn run(args: EncodeArgs) -> Result<ExitCode> {
@@ -62,53 +136,79 @@ pub fn run(args: EncodeArgs) -> Result<ExitCode> {
     let mut reader = args.read.open(&args.file)?;
     let out = open_output(Some(&args.output))?;
     let mut writer = Writer::new(out, encoder.header(&key, None))?;
-    let mut scratch = encoder.scratch();
     let mut rejects = Rejects::new(args.read.rejects.as_deref(), "encode")?;
     let mut progress = Progress::new("encode");
-    let (mut with_curp, mut tokens, mut missing) = (0u64, 0u64, 0u64);
-    for item in &mut reader {
-        progress.tick();
-        let row = match item? {
-            Item::Row(row) => row,
-            Item::Rejected(r) => {
-                rejects.push(&r)?;
-                continue;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("starting the worker threads")?;
+    let mut totals = Totals::default();
+    // Rows are read in order into chunks, each chunk is encoded in
+    // parallel (one Scratch per worker), and the results are written in
+    // the rows' order: the output is byte-identical for any --threads.
+    let mut chunk: Vec<Item> = Vec::with_capacity(CHUNK);
+    let mut done = false;
+    while !done {
+        chunk.clear();
+        while chunk.len() < CHUNK {
+            match reader.next() {
+                Some(item) => {
+                    progress.tick();
+                    chunk.push(item?);
+                }
+                None => {
+                    done = true;
+                    break;
+                }
             }
-            _ => continue,
-        };
-        let person = Person {
-            curp: row.get(Column::Curp),
-            given_names: row.get(Column::Nombre),
-            first_surname: row.get(Column::PrimerApellido),
-            second_surname: row.get(Column::SegundoApellido),
-            birth_date: row.birth_date,
-            sex: row.sex,
-            state: row.birth_state,
-        };
-        let report = encoder
-            .encode(&person, &mut scratch)
-            .with_context(|| format!("row {} (line {})", row.row, row.line))?;
-        with_curp += u64::from(report.curp_token);
-        tokens += report.tokens as u64;
-        missing += u64::from(report.missing_fields > 0);
-        writer
-            .write_record(&row.record_id, scratch.tokens(), scratch.filters())
-            .with_context(|| format!("row {} (line {})", row.row, row.line))?;
+        }
+        let encoded: Vec<Option<Outcome>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map_init(
+                    || encoder.scratch(),
+                    |scratch, item| match item {
+                        Item::Row(row) => Some(encode_row(&encoder, row, scratch)),
+                        _ => None,
+                    },
+                )
+                .collect()
+        });
+        for (item, outcome) in chunk.iter().zip(encoded) {
+            match (item, outcome) {
+                (Item::Rejected(r), _) => rejects.push(r)?,
+                (Item::Row(row), Some(Outcome::Encoded(e))) => {
+                    totals.add(&e.report);
+                    writer
+                        .write_record(&row.record_id, &e.tokens, &e.filters)
+                        .with_context(|| format!("row {} (line {})", row.row, row.line))?;
+                }
+                (Item::Row(row), Some(Outcome::Rejected { column, reason })) => {
+                    rejects.push_row(row.row, row.line, column, &reason)?;
+                }
+                _ => {}
+            }
+        }
     }
+    let Totals {
+        with_curp,
+        tokens,
+        missing,
+        written,
+    } = totals;
     writer.finish().context("finishing the encodings file")?;
     progress.finish();
-    let stats = reader.stats();
     let rejected = rejects.finish()?;
     eprintln!(
         "encode: {} records written to {} (key fingerprint {}), {} rows rejected",
-        stats.rows,
+        written,
         args.output.display(),
         key.fingerprint(),
         rejected
     );
     eprintln!(
         "  {with_curp} with a valid CURP token, {:.2} tokens per record, {missing} with some Bloom field missing",
-        tokens as f64 / stats.rows.max(1) as f64
+        tokens as f64 / written.max(1) as f64
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,14 @@ pub enum KeyCommand {
     },
 }
 
+/// `padron keygen -o FILE`: the name for `key new`.
+#[derive(Debug, clap::Args)]
+pub struct KeygenArgs {
+    /// Path of the key file to create (never overwritten; owner-only permissions).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+}
+
 /// Runs a `key` subcommand.
 pub fn run(cmd: KeyCommand) -> anyhow::Result<ExitCode> {
     match cmd {
