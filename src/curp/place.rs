@@ -158,6 +158,34 @@ impl State {
     }
 }
 
+/// RENAPO codes in the order of [`State::ALL`], two bytes each.
+const CODES: &[u8; 66] = b"ASBCBSCCCLCMCSCHDFDGGTGRHGJCMCMNMSNTNLOCPLQTQRSPSLSRTCTSTLVZYNZSNE";
+
+/// `LOOKUP[(a - b'A') * 26 + (b - b'A')]` = 1 + index in [`State::ALL`], or 0.
+const LOOKUP: [u8; 676] = {
+    let mut t = [0u8; 676];
+    let mut i = 0;
+    while i < 33 {
+        let a = (CODES[2 * i] - b'A') as usize;
+        let b = (CODES[2 * i + 1] - b'A') as usize;
+        t[a * 26 + b] = i as u8 + 1;
+        i += 1;
+    }
+    t
+};
+
+impl State {
+    /// From the two bytes of positions 12–13 (upper-case ASCII), by table
+    /// lookup: the hot path of CURP validation.
+    pub fn from_code_bytes(a: u8, b: u8) -> Option<State> {
+        if !a.is_ascii_uppercase() || !b.is_ascii_uppercase() {
+            return None;
+        }
+        let slot = LOOKUP[usize::from(a - b'A') * 26 + usize::from(b - b'A')];
+        State::ALL.get(usize::from(slot).checked_sub(1)?).copied()
+    }
+}
+
 impl fmt::Display for State {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -176,6 +204,21 @@ mod tests {
         assert_eq!(codes.len(), 33);
         for s in State::ALL {
             assert_eq!(State::from_code(s.code()), Some(s));
+        }
+    }
+
+    #[test]
+    fn byte_lookup_agrees_with_codes() {
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let text = [a, b];
+                let expected = std::str::from_utf8(&text).ok().and_then(State::from_code);
+                assert_eq!(State::from_code_bytes(a, b), expected);
+            }
+        }
+        for s in State::ALL {
+            let c = s.code().as_bytes();
+            assert_eq!(State::from_code_bytes(c[0], c[1]), Some(s));
         }
     }
 

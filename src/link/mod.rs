@@ -56,6 +56,7 @@
 mod blocking;
 mod compare;
 mod corpus;
+mod encoded;
 mod error;
 mod input;
 mod model;
@@ -71,6 +72,7 @@ pub use blocking::{
     MAX_EXHAUSTIVE_PAIRS,
 };
 pub use compare::{ComparisonDef, Pattern, DEFAULT_BANDS, MAX_COMPARISONS, MAX_LEVELS};
+pub use encoded::{input_schema, recommended_comparisons, EncodedInput};
 pub use error::LinkError;
 pub use input::{FieldSpec, InputSchema, LinkInput, MemInput, TokenBytes};
 pub use model::{EmConfig, FittedComparison, FittedLevel, FittedModel, Threshold, ThresholdReport};

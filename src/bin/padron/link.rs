@@ -1,0 +1,250 @@
+//! `padron link` and `padron dedupe`: the linkage unit's side.
+
+use crate::common::{open_output, ReadArgs, Rejects};
+use crate::encode::load_key;
+use anyhow::{bail, Context, Result};
+use padron::curp::ParseOptions;
+use padron::encode::{AgencyEncoder, Person};
+use padron::encodings::EncodedPadron;
+use padron::io::{Column, Item};
+use padron::link::{
+    recommended_comparisons, EncodedInput, LinkConfig, Linker, Progress as LinkProgress, Stage,
+    Threshold,
+};
+use padron::pseudo::Key;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Options shared by `link` and `dedupe`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct EngineArgs {
+    /// Plaintext padrones (CSV) instead of encodings files: encode them in memory under this key
+    /// first (inside one agency only; the linkage unit never holds a key).
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Fixed match-weight threshold instead of the one derived from the fitted model.
+    #[arg(long, value_name = "WEIGHT")]
+    pub threshold: Option<f64>,
+    /// Target precision for the model-derived threshold.
+    #[arg(long, value_name = "P", default_value_t = 0.995)]
+    pub target_precision: f64,
+    /// Write the fitted model (m, u, λ, threshold) as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Link two padrones: every cross pair judged to be the same person.
+#[derive(clap::Args, Debug)]
+pub struct LinkArgs {
+    /// Holder A: an encodings file (or a CSV padrón with --key).
+    pub a: PathBuf,
+    /// Holder B: an encodings file (or a CSV padrón with --key).
+    pub b: PathBuf,
+    /// Matches CSV: record_id_a,record_id_b,weight,probability,evidence.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Keep a one-to-one subset (only for padrones known to be free of duplicates).
+    #[arg(long)]
+    pub one_to_one: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// Deduplicate one padrón: a cluster id per record.
+#[derive(clap::Args, Debug)]
+pub struct DedupeArgs {
+    /// An encodings file (or a CSV padrón with --key).
+    pub input: PathBuf,
+    /// Clusters CSV: record_id,cluster_id.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// Progress of the engine on stderr, when it is a terminal.
+pub struct StderrProgress {
+    enabled: bool,
+    start: Instant,
+}
+
+impl StderrProgress {
+    pub fn new() -> Self {
+        StderrProgress {
+            enabled: std::io::stderr().is_terminal(),
+            start: Instant::now(),
+        }
+    }
+}
+
+impl LinkProgress for StderrProgress {
+    fn report(&self, stage: Stage, done: u64, total: u64) {
+        if self.enabled {
+            eprint!(
+                "\r{stage:?}: {done}/{total} ({:.1} s)        ",
+                self.start.elapsed().as_secs_f64()
+            );
+            if done >= total {
+                eprintln!();
+            }
+        }
+    }
+}
+
+fn is_encodings(path: &Path) -> Result<bool> {
+    let mut f =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut magic = [0u8; 8];
+    let n = f.read(&mut magic)?;
+    Ok(n == 8 && &magic == b"PADRONEN")
+}
+
+/// Encodes a plaintext padrón in memory, as `padron encode` would.
+pub fn encode_csv(path: &Path, key: &Key, read: &ReadArgs) -> Result<EncodedPadron> {
+    let mut parse = ParseOptions::default();
+    parse.today = Some(crate::curp::today_utc());
+    let encoder = AgencyEncoder::padron(key, parse)?;
+    let mut out = EncodedPadron::new(encoder.header(key, None));
+    let mut scratch = encoder.scratch();
+    let mut reader = read.open(path)?;
+    let mut rejects = Rejects::new(read.rejects.as_deref(), &path.display().to_string())?;
+    for item in &mut reader {
+        let row = match item? {
+            Item::Row(row) => row,
+            Item::Rejected(r) => {
+                rejects.push(&r)?;
+                continue;
+            }
+            _ => continue,
+        };
+        let person = Person {
+            curp: row.get(Column::Curp),
+            given_names: row.get(Column::Nombre),
+            first_surname: row.get(Column::PrimerApellido),
+            second_surname: row.get(Column::SegundoApellido),
+            birth_date: row.birth_date,
+            sex: row.sex,
+            state: row.birth_state,
+        };
+        encoder
+            .encode(&person, &mut scratch)
+            .with_context(|| format!("row {}", row.row))?;
+        out.push(&row.record_id, scratch.tokens(), scratch.filters())
+            .with_context(|| format!("row {}", row.row))?;
+    }
+    rejects.finish()?;
+    Ok(out)
+}
+
+/// Loads an input: an encodings file as it is, a CSV padrón only with a key.
+pub fn load(path: &Path, key: Option<&Key>, read: &ReadArgs) -> Result<EncodedPadron> {
+    if is_encodings(path)? {
+        let f = std::fs::File::open(path)?;
+        return EncodedPadron::read(std::io::BufReader::with_capacity(1 << 20, f))
+            .with_context(|| format!("reading encodings file {}", path.display()));
+    }
+    match key {
+        Some(k) => encode_csv(path, k, read),
+        None => bail!(
+            "{} is not an encodings file; to link plaintext padrones inside one agency, give --key",
+            path.display()
+        ),
+    }
+}
+
+pub fn config(engine: &EngineArgs, header: &padron::encodings::Header) -> LinkConfig {
+    LinkConfig {
+        comparisons: Some(recommended_comparisons(header)),
+        threshold: match engine.threshold {
+            Some(w) => Threshold::Weight(w),
+            None => Threshold::TargetPrecision(engine.target_precision),
+        },
+        ..LinkConfig::default()
+    }
+}
+
+fn write_model(path: Option<&Path>, model: &padron::link::FittedModel) -> Result<()> {
+    if let Some(p) = path {
+        let json = serde_json::to_string_pretty(model)?;
+        std::fs::write(p, json).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    Ok(())
+}
+
+fn keys(engine: &EngineArgs) -> Result<Option<Key>> {
+    engine.key.as_deref().map(load_key).transpose()
+}
+
+pub fn run_link(args: LinkArgs) -> Result<ExitCode> {
+    let key = keys(&args.engine)?;
+    let a = load(&args.a, key.as_ref(), &args.engine.read)?;
+    let b = load(&args.b, key.as_ref(), &args.engine.read)?;
+    a.header()
+        .check_comparable(b.header())
+        .context("the two inputs cannot be linked")?;
+    let mut cfg = config(&args.engine, a.header());
+    cfg.one_to_one = args.one_to_one;
+    let linker = Linker::new(cfg)?;
+    let (ia, ib) = (EncodedInput::new(&a), EncodedInput::new(&b));
+    let start = Instant::now();
+    let out = linker.link(&ia, &ib, &StderrProgress::new())?;
+    let mut w = csv::Writer::from_writer(open_output(args.output.as_deref())?);
+    w.write_record([
+        "record_id_a",
+        "record_id_b",
+        "weight",
+        "probability",
+        "evidence",
+    ])?;
+    for m in &out.matches {
+        w.write_record([
+            a.id(m.a.index as usize).unwrap_or(""),
+            b.id(m.b.index as usize).unwrap_or(""),
+            &format!("{:.3}", m.weight),
+            &format!("{:.6}", m.probability),
+            &out.model.evidence(m.pattern),
+        ])?;
+    }
+    w.flush()?;
+    write_model(args.engine.model.as_deref(), &out.model)?;
+    eprintln!(
+        "link: {} × {} records, {} candidate pairs, {} matches (threshold {:.2}) in {:.2} s",
+        a.len(),
+        b.len(),
+        out.stats.blocking.candidates,
+        out.matches.len(),
+        out.model.threshold.weight,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_dedupe(args: DedupeArgs) -> Result<ExitCode> {
+    let key = keys(&args.engine)?;
+    let p = load(&args.input, key.as_ref(), &args.engine.read)?;
+    let linker = Linker::new(config(&args.engine, p.header()))?;
+    let input = EncodedInput::new(&p);
+    let start = Instant::now();
+    let out = linker.dedupe(&input, &StderrProgress::new())?;
+    let mut w = csv::Writer::from_writer(open_output(args.output.as_deref())?);
+    w.write_record(["record_id", "cluster_id"])?;
+    for (i, c) in out.cluster_ids(0).iter().enumerate() {
+        w.write_record([p.id(i).unwrap_or(""), &c.to_string()])?;
+    }
+    w.flush()?;
+    write_model(args.engine.model.as_deref(), &out.model)?;
+    let clusters = out.cluster_ids(0).iter().max().map_or(0, |m| m + 1);
+    eprintln!(
+        "dedupe: {} records, {} candidate pairs, {} matched pairs, {} clusters in {:.2} s",
+        p.len(),
+        out.stats.blocking.candidates,
+        out.matches.len(),
+        clusters,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}

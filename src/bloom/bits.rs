@@ -1,0 +1,234 @@
+//! Packed bit vectors and Dice similarity on `u64` words.
+//!
+//! Bit `i` of a filter is bit `i % 64` (least significant first) of word
+//! `i / 64`; the file format stores words little-endian, so bit `i` is bit
+//! `i % 8` of byte `i / 8` as well.
+
+use std::fmt;
+
+/// A fixed-length bit vector packed into `u64` words. Bits past the length
+/// in the last word are always zero.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct BitVector {
+    words: Vec<u64>,
+    bits: usize,
+}
+
+impl BitVector {
+    /// All-zero vector of `bits` bits.
+    pub fn new(bits: usize) -> BitVector {
+        BitVector {
+            words: vec![0; bits.div_ceil(64)],
+            bits,
+        }
+    }
+
+    /// A vector from words; `None` if the word count does not fit `bits`
+    /// or a bit past `bits` is set.
+    pub fn from_words(words: Vec<u64>, bits: usize) -> Option<BitVector> {
+        if words.len() != bits.div_ceil(64) {
+            return None;
+        }
+        let v = BitVector { words, bits };
+        (v.tail_mask_ok()).then_some(v)
+    }
+
+    fn tail_mask_ok(&self) -> bool {
+        let r = self.bits % 64;
+        match (r, self.words.last()) {
+            (0, _) | (_, None) => true,
+            (r, Some(w)) => w >> r == 0,
+        }
+    }
+
+    /// Length in bits.
+    pub fn len(&self) -> usize {
+        self.bits
+    }
+
+    /// True for a zero-length vector.
+    pub fn is_empty(&self) -> bool {
+        self.bits == 0
+    }
+
+    /// The packed words.
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    /// The words, consuming the vector.
+    pub fn into_words(self) -> Vec<u64> {
+        self.words
+    }
+
+    /// Sets bit `i`; returns false (and changes nothing) if `i >= len`.
+    pub fn set(&mut self, i: usize) -> bool {
+        if i >= self.bits {
+            return false;
+        }
+        if let Some(w) = self.words.get_mut(i / 64) {
+            *w |= 1u64 << (i % 64);
+        }
+        true
+    }
+
+    /// Bit `i` (false past the end).
+    pub fn get(&self, i: usize) -> bool {
+        i < self.bits
+            && self
+                .words
+                .get(i / 64)
+                .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    /// Flips bit `i` if in range.
+    pub fn flip(&mut self, i: usize) {
+        if i < self.bits {
+            if let Some(w) = self.words.get_mut(i / 64) {
+                *w ^= 1u64 << (i % 64);
+            }
+        }
+    }
+
+    /// Number of set bits.
+    pub fn count_ones(&self) -> u32 {
+        popcount(&self.words)
+    }
+
+    /// Dice coefficient `2|a∧b| / (|a|+|b|)`, in [0, 1]; 0 when both are
+    /// all-zero (no evidence of similarity).
+    pub fn dice(&self, other: &BitVector) -> f64 {
+        dice(&self.words, &other.words)
+    }
+
+    /// Bitwise AND; the result has the longer length, missing words count as 0.
+    pub fn and(&self, other: &BitVector) -> BitVector {
+        self.zip(other, |a, b| a & b)
+    }
+
+    /// Bitwise OR (lengths as in [`BitVector::and`]).
+    pub fn or(&self, other: &BitVector) -> BitVector {
+        self.zip(other, |a, b| a | b)
+    }
+
+    /// Bitwise XOR (lengths as in [`BitVector::and`]).
+    pub fn xor(&self, other: &BitVector) -> BitVector {
+        self.zip(other, |a, b| a ^ b)
+    }
+
+    /// In-place OR with `other`'s words (extra words of `other` are ignored).
+    pub fn or_assign(&mut self, other: &BitVector) {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+        self.clear_tail();
+    }
+
+    fn zip(&self, other: &BitVector, f: impl Fn(u64, u64) -> u64) -> BitVector {
+        let bits = self.bits.max(other.bits);
+        let n = bits.div_ceil(64);
+        let words = (0..n)
+            .map(|i| {
+                f(
+                    self.words.get(i).copied().unwrap_or(0),
+                    other.words.get(i).copied().unwrap_or(0),
+                )
+            })
+            .collect();
+        let mut v = BitVector { words, bits };
+        v.clear_tail();
+        v
+    }
+
+    pub(crate) fn clear_tail(&mut self) {
+        let r = self.bits % 64;
+        if r != 0 {
+            if let Some(w) = self.words.last_mut() {
+                *w &= (1u64 << r) - 1;
+            }
+        }
+    }
+}
+
+impl fmt::Debug for BitVector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BitVector")
+            .field("bits", &self.bits)
+            .field("ones", &self.count_ones())
+            .finish()
+    }
+}
+
+/// Number of set bits in `words`.
+#[inline]
+pub fn popcount(words: &[u64]) -> u32 {
+    words.iter().map(|w| w.count_ones()).sum()
+}
+
+/// Number of bits set in both `a` and `b` (over the shorter length).
+#[inline]
+pub fn and_count(a: &[u64], b: &[u64]) -> u32 {
+    a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum()
+}
+
+/// Dice coefficient of two packed filters, in [0, 1]; 0 when both are
+/// all-zero. Words past the shorter slice count as zero in the
+/// intersection but still count in the weights.
+#[inline]
+pub fn dice(a: &[u64], b: &[u64]) -> f64 {
+    dice_with_counts(a, b, popcount(a), popcount(b))
+}
+
+/// [`dice`] with the popcounts of `a` and `b` already known (a linker
+/// computes them once per filter).
+#[inline]
+pub fn dice_with_counts(a: &[u64], b: &[u64], count_a: u32, count_b: u32) -> f64 {
+    let total = count_a + count_b;
+    if total == 0 {
+        return 0.0;
+    }
+    2.0 * f64::from(and_count(a, b)) / f64::from(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_get_len_tail() {
+        let mut v = BitVector::new(70);
+        assert_eq!(v.words().len(), 2);
+        assert!(v.set(0) && v.set(63) && v.set(64) && v.set(69));
+        assert!(!v.set(70));
+        assert!(v.get(69) && !v.get(68) && !v.get(70));
+        assert_eq!(v.count_ones(), 4);
+        assert_eq!(v.words()[1], 0b10_0001);
+        v.flip(0);
+        assert!(!v.get(0));
+        assert!(BitVector::from_words(vec![0, 1 << 6], 70).is_none());
+        assert!(BitVector::from_words(vec![0, 1 << 5], 70).is_some());
+        assert!(BitVector::from_words(vec![0], 70).is_none());
+    }
+
+    #[test]
+    fn dice_by_hand() {
+        // a = {0,1,2,3}, b = {2,3,4}: |a∧b| = 2, dice = 4/7.
+        let a = BitVector::from_words(vec![0b1111], 64).unwrap();
+        let b = BitVector::from_words(vec![0b11100], 64).unwrap();
+        assert!((a.dice(&b) - 4.0 / 7.0).abs() < 1e-12);
+        assert_eq!(a.dice(&a), 1.0);
+        let z = BitVector::new(64);
+        assert_eq!(z.dice(&z), 0.0);
+        assert_eq!(a.dice(&z), 0.0);
+    }
+
+    #[test]
+    fn logic_ops() {
+        let a = BitVector::from_words(vec![0b1100, 1], 128).unwrap();
+        let b = BitVector::from_words(vec![0b1010], 64).unwrap();
+        assert_eq!(a.and(&b).words(), &[0b1000, 0]);
+        assert_eq!(a.or(&b).words(), &[0b1110, 1]);
+        assert_eq!(a.xor(&b).words(), &[0b0110, 1]);
+        assert_eq!(a.xor(&b).len(), 128);
+    }
+}

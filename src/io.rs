@@ -1,1 +1,0 @@
-//! Padrón CSV reading.
