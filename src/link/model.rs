@@ -48,7 +48,9 @@ impl Default for EmConfig {
 #[non_exhaustive]
 pub enum Threshold {
     /// The lowest weight threshold whose model-estimated precision over the
-    /// candidate pairs is at least this (in (0, 1)).
+    /// candidate pairs at or above it is at least this (in (0, 1)), and at
+    /// which a pair is still more likely a match than not (posterior >=
+    /// 0.5: a very pure head must not carry a tail of likely non-matches).
     TargetPrecision(f64),
     /// A match weight set by hand.
     Weight(f64),
@@ -470,7 +472,9 @@ pub(crate) fn choose_threshold(
                     e += rows[x].2;
                     x += 1;
                 }
-                if n > 0 && e / n as f64 >= t {
+                // Never accept pairs the model thinks more likely
+                // non-matches, even if the head keeps the mean up.
+                if n > 0 && e / n as f64 >= t && model.probability(w) >= 0.5 {
                     chosen = w;
                 } else {
                     break;
@@ -645,6 +649,7 @@ mod tests {
             name: "x".into(),
             field: Some("x".into()),
             token: None,
+            weaker_tokens: Vec::new(),
             bands: vec![0.8],
         }];
         let fit = EmFit {
@@ -676,6 +681,10 @@ mod tests {
         assert!((r.estimated_precision - 7.0 / 9.0).abs() < 1e-12);
         let r = choose_threshold(&model, &cands, Threshold::TargetPrecision(0.95)).unwrap();
         assert_eq!(r.pairs_above, 0);
+        // All three together have mean posterior (8/9 + 2/3 + 1/5) / 3 =
+        // 0.585 >= 0.5, but the last group is more likely non-match.
+        let r = choose_threshold(&model, &cands, Threshold::TargetPrecision(0.5)).unwrap();
+        assert_eq!(r.weight, 1.0);
         let r = choose_threshold(&model, &cands, Threshold::Probability(0.5)).unwrap();
         assert!(r.weight.abs() < 1e-12);
         assert_eq!(r.pairs_above, 20);
