@@ -81,6 +81,39 @@ fn main() {
             cands.len(),
             stats.lsh
         );
+        if std::env::var_os("LINK_DIAG").is_some() {
+            // Record-filter Dice of true pairs the tokens miss.
+            let mut c = LinkConfig::default();
+            c.blocking.lsh = None;
+            let (tok, _) = Linker::new(c)
+                .unwrap()
+                .link_candidates(&d.a, &d.b, &padron::link::NoProgress)
+                .unwrap();
+            let mut hist = [0usize; 11];
+            let mut found = [0usize; 11];
+            for &(i, j) in &truth {
+                if tok.binary_search(&(i, j)).is_ok() {
+                    continue;
+                }
+                let (x, y) = (d.a.record_filter(i as usize), d.b.record_filter(j as usize));
+                let c: u32 = x.iter().zip(y).map(|(a, b)| (a & b).count_ones()).sum();
+                let s: u32 = x.iter().chain(y).map(|a| a.count_ones()).sum();
+                let dice = 2.0 * f64::from(c) / f64::from(s);
+                let bin = (dice * 10.0) as usize;
+                hist[bin.min(10)] += 1;
+                if cands.binary_search(&(i, j)).is_ok() {
+                    found[bin.min(10)] += 1;
+                }
+            }
+            for b in 0..11 {
+                println!(
+                    "  record dice {:.1}: {} missed by tokens, {} found by LSH",
+                    b as f64 / 10.0,
+                    hist[b],
+                    found[b]
+                );
+            }
+        }
         return;
     }
 

@@ -9,7 +9,7 @@ mod reference;
 use encoded::{dedupe_data, pair_data, prf, Corruption};
 use padron::link::{
     BlockingConfig, ComparisonDef, FieldSpec, InputSchema, LinkConfig, LinkError, LinkInput,
-    Linker, LshConfig, LshScope, MemInput, NoProgress, RecordRef, Threshold,
+    Linker, LshConfig, MemInput, NoProgress, RecordRef, Threshold,
 };
 
 fn pairs_of(l: &padron::link::Linkage) -> Vec<(u32, u32)> {
@@ -123,7 +123,6 @@ fn output_identical_across_thread_counts() {
         },
         blocking: BlockingConfig {
             lsh: Some(LshConfig {
-                scope: LshScope::All,
                 bits_per_band: 12,
                 ..LshConfig::default()
             }),

@@ -1,6 +1,6 @@
 //! Candidate pairs: sort-based hash joins on every token rule (oversized
 //! blocks sub-blocked by the next rules, or reported), plus Hamming-LSH bit
-//! sampling over record filters with the popcount-length filter for records
+//! sampling over record filters with the popcount-length filter, for pairs
 //! the tokens do not catch.
 
 use rayon::prelude::*;
@@ -42,19 +42,6 @@ impl Default for BlockingConfig {
     }
 }
 
-/// Which records take part in LSH blocking.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub enum LshScope {
-    /// Every record (the default: a record paired by a token may still
-    /// have a second, corrupted partner the tokens miss).
-    #[default]
-    All,
-    /// Only pairs with at least one record that no token join caught
-    /// (fewer candidates when most records have a token partner).
-    Uncaught,
-}
-
 /// Hamming-LSH by bit sampling over record filters.
 ///
 /// Each band samples bit positions (seeded); two records whose filters
@@ -66,9 +53,13 @@ pub enum LshScope {
 /// With `bits_per_band = 0` (the default) the number of bits adapts to the
 /// data: per-bit densities ρ are estimated on a deterministic sample of
 /// records, only informative bits (0.02 < ρ < 0.98) are sampled, and a band
-/// takes bits until the chance that two random records agree on all of
-/// them, Π (ρ² + (1-ρ)²), falls below `collisions_per_record · n / space`
-/// (about `collisions_per_record` random bucket pairs per record and band).
+/// takes bits until the chance that two records of a calibration sample
+/// (50 000 evenly spaced records) share its bucket *and fail the Dice
+/// check* falls below `collisions_per_record · n / space`: about
+/// `collisions_per_record` wasted bucket pairs per record and band. (The
+/// first bits are drawn from the independence estimate Π (ρ² + (1-ρ)²);
+/// measured waste then adds bits, since the k bits of one q-gram agree
+/// together.)
 /// A true pair with Hamming distance h over l bits agrees on a sampled bit
 /// with probability about 1 - h/l, so pairs of high record Dice collide in
 /// at least one band with high probability.
@@ -80,18 +71,19 @@ pub struct LshConfig {
     /// Sampled bits per band (1..=64), or 0 to choose per band from the
     /// data (see above).
     pub bits_per_band: u32,
-    /// Target random bucket pairs per record and band when
-    /// `bits_per_band` is 0.
+    /// Target wasted bucket pairs (failing the Dice check) per record and
+    /// band when `bits_per_band` is 0.
     pub collisions_per_record: f64,
     /// Seed of the sampled positions (not secret: positions in a keyed
     /// filter reveal nothing).
     pub seed: u64,
     /// Minimum record-filter Dice for an LSH pair to become a candidate.
     pub min_dice: f64,
-    /// A bucket with more records than this is skipped and reported.
+    /// A bucket with more records than this is split by further sampled
+    /// bits (each level aiming at 16 sub-buckets, at most 4 levels); one
+    /// still larger is skipped and counted in
+    /// [`LshStats::skipped_buckets`].
     pub max_bucket: u32,
-    /// Which records take part.
-    pub scope: LshScope,
 }
 
 impl Default for LshConfig {
@@ -99,11 +91,10 @@ impl Default for LshConfig {
         LshConfig {
             bands: 48,
             bits_per_band: 0,
-            collisions_per_record: 0.1,
+            collisions_per_record: 0.3,
             seed: 0x7061_6472_6f6e_4c53, // "padronLS"
-            min_dice: 0.7,
-            max_bucket: 1_000,
-            scope: LshScope::All,
+            min_dice: 0.8,
+            max_bucket: 64,
         }
     }
 }
@@ -139,15 +130,11 @@ pub struct OversizedBlock {
 /// LSH statistics.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LshStats {
-    /// Records the tokens did not pair (the LSH probes under
-    /// [`LshScope::Uncaught`]).
-    pub uncaught_records: u64,
-    /// Bucket pairs examined (under [`LshScope::Uncaught`] a pair of two
-    /// uncaught records is examined from both sides and counted twice).
+    /// Bucket pairs examined (Dice computed).
     pub pairs_examined: u64,
     /// Pairs passing the popcount-length filter and `min_dice`.
     pub pairs_kept: u64,
-    /// Buckets skipped for exceeding `max_bucket`.
+    /// Buckets skipped for exceeding `max_bucket` after refinement.
     pub skipped_buckets: u64,
     /// Mean sampled bits per band.
     pub mean_bits_per_band: f64,
@@ -431,7 +418,7 @@ pub(crate) fn candidates<I: LinkInput>(
     pairs.dedup();
 
     if let Some(lsh) = &config.lsh {
-        let (lsh_pairs, lsh_stats) = lsh_candidates(corpus, lsh, &pairs, pc, progress);
+        let (lsh_pairs, lsh_stats) = lsh_candidates(corpus, lsh, pc, progress);
         if !lsh_pairs.is_empty() {
             pairs.extend_from_slice(&lsh_pairs);
             pairs.par_sort_unstable();
@@ -471,30 +458,57 @@ fn exhaustive<I: LinkInput>(corpus: &Corpus<'_, I>) -> (Vec<u64>, BlockingStats)
     (pairs, stats)
 }
 
-/// The sampled bit positions of each band (see [`LshConfig`]).
-fn band_positions<I: LinkInput>(
-    corpus: &Corpus<'_, I>,
-    cfg: &LshConfig,
-    bits: u32,
-) -> Vec<Vec<u32>> {
-    if cfg.bits_per_band != 0 {
-        let k = cfg.bits_per_band.clamp(1, 64).min(bits.max(1));
-        return (0..cfg.bands)
-            .map(|b| {
-                let mut rng = SplitMix64::new(cfg.seed ^ mix64(u64::from(b) + 1));
-                let mut pos: Vec<u32> = Vec::with_capacity(k as usize);
-                while pos.len() < k as usize {
-                    let p = rng.below(u64::from(bits)) as u32;
-                    if !pos.contains(&p) {
-                        pos.push(p);
-                    }
-                }
-                pos.sort_unstable();
-                pos
-            })
-            .collect();
+/// Bit positions as (word, mask) pairs, words ascending.
+#[derive(Clone, Debug, Default)]
+struct Mask(Vec<(usize, u64)>);
+
+impl Mask {
+    fn from_positions(pos: &[u32]) -> Mask {
+        let mut m: Vec<(usize, u64)> = Vec::new();
+        let mut sorted = pos.to_vec();
+        sorted.sort_unstable();
+        for p in sorted {
+            let (w, bit) = ((p / 64) as usize, 1u64 << (p % 64));
+            match m.last_mut() {
+                Some((lw, mask)) if *lw == w => *mask |= bit,
+                _ => m.push((w, bit)),
+            }
+        }
+        Mask(m)
     }
-    // Per-bit densities on an evenly spaced sample of records.
+
+    fn bits(&self) -> u32 {
+        self.0.iter().map(|(_, m)| m.count_ones()).sum()
+    }
+
+    /// 32-bit hash of the filter's bits under the mask (equal bits, equal
+    /// hash; a collision of different bits only adds a bucket pair that
+    /// the Dice check then examines).
+    #[inline]
+    fn hash(&self, filter: &[u64]) -> u64 {
+        let mut h = 0x243F_6A88_85A3_08D3u64;
+        for &(w, m) in &self.0 {
+            h = (h ^ (filter.get(w).copied().unwrap_or(0) & m))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(29);
+        }
+        mix64(h) >> 32
+    }
+}
+
+/// A band: its mask and the masks that refine its oversized buckets.
+#[derive(Debug)]
+struct Band {
+    mask: Mask,
+    refine: Vec<Mask>,
+}
+
+/// How many refinement masks an oversized bucket may use.
+const REFINE_LEVELS: usize = 4;
+
+/// ln P(two random records agree on bit b) for the informative bits
+/// (0.02 < ρ < 0.98), from an evenly spaced sample of records.
+fn informative_bits<I: LinkInput>(corpus: &Corpus<'_, I>, bits: u32) -> Vec<(u32, f64)> {
     let n = corpus.len();
     let sample = n.min(20_000);
     let mut ones = vec![0u32; bits as usize];
@@ -520,60 +534,198 @@ fn band_positions<I: LinkInput>(
     if counted == 0 {
         return Vec::new();
     }
-    // ln P(two random records agree on bit b), for informative bits.
-    let informative: Vec<(u32, f64)> = ones
-        .iter()
+    ones.iter()
         .enumerate()
         .filter_map(|(b, &c)| {
             let rho = f64::from(c) / f64::from(counted);
             (rho > 0.02 && rho < 0.98)
                 .then(|| (b as u32, (rho * rho + (1.0 - rho) * (1.0 - rho)).ln()))
         })
-        .collect();
-    if informative.is_empty() {
-        return Vec::new();
-    }
-    let space = corpus.comparison_space().max(1) as f64;
-    let target = (cfg.collisions_per_record.max(1e-9) * f64::from(n) / space).min(1.0);
-    let ln_target = target.ln();
-    (0..cfg.bands)
-        .map(|b| {
-            let mut rng = SplitMix64::new(cfg.seed ^ mix64(u64::from(b) + 1));
-            // Partial Fisher–Yates over the informative bits.
-            let mut pool: Vec<(u32, f64)> = informative.clone();
-            let mut pos: Vec<u32> = Vec::new();
-            let mut ln_p = 0.0;
-            let mut x = 0;
-            while x < pool.len() && pos.len() < 64 && ln_p > ln_target {
-                let y = x + rng.below((pool.len() - x) as u64) as usize;
-                pool.swap(x, y);
-                pos.push(pool[x].0);
-                ln_p += pool[x].1;
-                x += 1;
-            }
-            pos.sort_unstable();
-            pos
-        })
         .collect()
 }
 
-/// 32-bit hash of a band key.
-#[inline]
-fn bucket_hash(key: u64) -> u64 {
-    mix64(key) >> 32
+/// Draws distinct informative bits at random (a partial Fisher–Yates
+/// shuffle of the pool, continued on each call).
+struct BitDrawer {
+    pool: Vec<(u32, f64)>,
+    next: usize,
 }
 
-#[inline]
-fn band_key(filter: &[u64], positions: &[u32]) -> u64 {
-    let mut key = 0u64;
-    for (n, &p) in positions.iter().enumerate() {
-        let bit = filter
-            .get((p / 64) as usize)
-            .map_or(0, |w| (w >> (p % 64)) & 1);
-        key |= bit << n;
+impl BitDrawer {
+    fn new(pool: &[(u32, f64)]) -> BitDrawer {
+        BitDrawer {
+            pool: pool.to_vec(),
+            next: 0,
+        }
     }
-    key
+
+    fn draw(&mut self, rng: &mut SplitMix64) -> Option<(u32, f64)> {
+        let x = self.next;
+        if x >= self.pool.len() {
+            return None;
+        }
+        let y = x + rng.below((self.pool.len() - x) as u64) as usize;
+        self.pool.swap(x, y);
+        self.next += 1;
+        self.pool.get(x).copied()
+    }
+
+    /// Bits until the random-agreement log-probability (under
+    /// independence) falls to `ln_target`, or `max` bits.
+    fn draw_until(&mut self, rng: &mut SplitMix64, ln_target: f64, max: usize) -> Vec<u32> {
+        let mut pos = Vec::new();
+        let mut ln_p = 0.0;
+        while pos.len() < max && ln_p > ln_target {
+            match self.draw(rng) {
+                Some((b, l)) => {
+                    pos.push(b);
+                    ln_p += l;
+                }
+                None => break,
+            }
+        }
+        pos
+    }
 }
+
+/// Allowed pairs among `members` (sorted) of a bucket.
+fn allowed_pairs<I: LinkInput>(corpus: &Corpus<'_, I>, members: &[u64]) -> u64 {
+    let n = members.len() as u64;
+    let all = n * n.saturating_sub(1) / 2;
+    match corpus.mode {
+        PairMode::All => all,
+        PairMode::Cross => {
+            let mut per: Vec<u64> = vec![0; corpus.sources()];
+            for &m in members {
+                if let Some(c) = per.get_mut(corpus.source_of(m as u32)) {
+                    *c += 1;
+                }
+            }
+            all - per
+                .iter()
+                .map(|&k| k * k.saturating_sub(1) / 2)
+                .sum::<u64>()
+        }
+    }
+}
+
+/// Wasted bucket pairs a mask produces among the `sample` records: allowed
+/// pairs that the Dice check would then reject (pairs it keeps are wanted
+/// candidates, whatever their number).
+fn sample_waste<I: LinkInput>(
+    corpus: &Corpus<'_, I>,
+    pc: &Popcounts,
+    min_dice: f64,
+    sample: &[u32],
+    mask: &Mask,
+) -> u64 {
+    let mut index: Vec<u64> = sample
+        .iter()
+        .map(|&g| (mask.hash(corpus.record_filter(g)) << 32) | u64::from(g))
+        .collect();
+    index.sort_unstable();
+    let mut waste = 0u64;
+    for (s, e) in runs(&index) {
+        let bucket = &index[s..e];
+        if bucket.len() > 256 {
+            // Far too coarse: count it all without checking.
+            waste += allowed_pairs(corpus, bucket);
+            continue;
+        }
+        for (x, &a) in bucket.iter().enumerate() {
+            for &b in &bucket[x + 1..] {
+                let (i, j) = (a as u32, b as u32);
+                if corpus.pair_allowed(i, j) && !lsh_verify(corpus, pc, min_dice, i, j) {
+                    waste += 1;
+                }
+            }
+        }
+    }
+    waste
+}
+
+/// The bands (see [`LshConfig`]).
+fn plan_bands<I: LinkInput>(
+    corpus: &Corpus<'_, I>,
+    cfg: &LshConfig,
+    pc: &Popcounts,
+    bits: u32,
+) -> Vec<Band> {
+    let pool = informative_bits(corpus, bits);
+    let space = corpus.comparison_space().max(1) as f64;
+    let n = corpus.len();
+    let target = (cfg.collisions_per_record.max(1e-12) * f64::from(n) / space).min(1.0);
+    // Calibration sample: evenly spaced records with a record filter.
+    let s = n.min(CALIBRATION_SAMPLE);
+    let mut sample: Vec<u32> = (0..s)
+        .map(|k| (u64::from(k) * u64::from(n) / u64::from(s.max(1))) as u32)
+        .filter(|&g| pc.record(g) > 0)
+        .collect();
+    sample.dedup();
+    let sample_index: Vec<u64> = sample.iter().map(|&g| u64::from(g)).collect();
+    let sample_pairs = allowed_pairs(corpus, &sample_index) as f64;
+    (0..cfg.bands)
+        .into_par_iter()
+        .map(|b| {
+            let mut rng = SplitMix64::new(cfg.seed ^ mix64(u64::from(b) + 1));
+            let mut drawer = BitDrawer::new(&pool);
+            let pos: Vec<u32> = if cfg.bits_per_band != 0 {
+                let k = cfg.bits_per_band.clamp(1, 64).min(bits.max(1));
+                let mut pos: Vec<u32> = Vec::with_capacity(k as usize);
+                while pos.len() < k as usize {
+                    let p = rng.below(u64::from(bits)) as u32;
+                    if !pos.contains(&p) {
+                        pos.push(p);
+                    }
+                }
+                pos
+            } else {
+                // Start from the independence estimate, then add bits while
+                // the sample shows more collisions than the target (bits
+                // of one q-gram are correlated, so independence is
+                // optimistic).
+                let mut pos = drawer.draw_until(&mut rng, target.ln(), 64);
+                while pos.len() < 64 {
+                    let mask = Mask::from_positions(&pos);
+                    let waste = sample_waste(corpus, pc, cfg.min_dice, &sample, &mask);
+                    if waste as f64 <= target * sample_pairs {
+                        break;
+                    }
+                    let before = pos.len();
+                    for _ in 0..CALIBRATION_STEP {
+                        if pos.len() < 64 {
+                            if let Some((p, _)) = drawer.draw(&mut rng) {
+                                pos.push(p);
+                            }
+                        }
+                    }
+                    if pos.len() == before {
+                        break;
+                    }
+                }
+                pos
+            };
+            // Each refinement level aims to split a bucket 16 ways.
+            let refine = (0..REFINE_LEVELS)
+                .map(|_| {
+                    let bits = drawer.draw_until(&mut rng, (1.0f64 / 16.0).ln(), 64);
+                    Mask::from_positions(&bits)
+                })
+                .filter(|m| m.bits() > 0)
+                .collect();
+            Band {
+                mask: Mask::from_positions(&pos),
+                refine,
+            }
+        })
+        .filter(|b| b.mask.bits() > 0)
+        .collect()
+}
+
+/// Records sampled to calibrate the bits per band.
+const CALIBRATION_SAMPLE: u32 = 50_000;
+/// Bits added per calibration step.
+const CALIBRATION_STEP: usize = 2;
 
 /// Whether records `i`, `j` pass the popcount-length bound and `min_dice`.
 #[inline]
@@ -594,160 +746,140 @@ fn lsh_verify<I: LinkInput>(
     2.0 * f64::from(c) >= min_dice * f64::from(pa + pb)
 }
 
+/// Runs of equal hash (high 32 bits) in a sorted index, as (start, end).
+fn runs(index: &[u64]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < index.len() {
+        let h = index[start] >> 32;
+        let mut end = start + 1;
+        while end < index.len() && index[end] >> 32 == h {
+            end += 1;
+        }
+        if end - start >= 2 {
+            out.push((start, end));
+        }
+        start = end;
+    }
+    out
+}
+
+struct BucketOut {
+    pairs: Vec<u64>,
+    examined: u64,
+    skipped: u64,
+    /// Scratch space for bucket members.
+    members: Vec<u32>,
+}
+
+/// Pairs of one bucket (`members`, sorted record indices), refining it by
+/// the band's further masks while it exceeds `max_bucket`.
+fn bucket_pairs<I: LinkInput>(
+    corpus: &Corpus<'_, I>,
+    cfg: &LshConfig,
+    pc: &Popcounts,
+    refine: &[Mask],
+    members: &[u32],
+    out: &mut BucketOut,
+) {
+    if members.len() > cfg.max_bucket as usize {
+        let Some((mask, rest)) = refine.split_first() else {
+            out.skipped += 1;
+            return;
+        };
+        let mut sub: Vec<u64> = members
+            .iter()
+            .map(|&g| (mask.hash(corpus.record_filter(g)) << 32) | u64::from(g))
+            .collect();
+        sub.sort_unstable();
+        for (s, e) in runs(&sub) {
+            let m: Vec<u32> = sub[s..e].iter().map(|&x| x as u32).collect();
+            bucket_pairs(corpus, cfg, pc, rest, &m, out);
+        }
+        return;
+    }
+    for (x, &i) in members.iter().enumerate() {
+        for &j in &members[x + 1..] {
+            if corpus.pair_allowed(i, j) {
+                out.examined += 1;
+                if lsh_verify(corpus, pc, cfg.min_dice, i, j) {
+                    out.pairs.push(pack(i, j));
+                }
+            }
+        }
+    }
+}
+
 fn lsh_candidates<I: LinkInput>(
     corpus: &Corpus<'_, I>,
     cfg: &LshConfig,
-    token_pairs: &[u64],
     pc: &Popcounts,
     progress: &dyn Progress,
 ) -> (Vec<u64>, LshStats) {
-    use std::sync::atomic::{AtomicU64, Ordering};
     let n = corpus.len();
     let mut stats = LshStats::default();
-    // Records caught by a token pair.
-    let mut caught = vec![false; n as usize];
-    for &p in token_pairs {
-        let (i, j) = super::corpus::unpack(p);
-        if let Some(c) = caught.get_mut(i as usize) {
-            *c = true;
-        }
-        if let Some(c) = caught.get_mut(j as usize) {
-            *c = true;
-        }
-    }
-    let present = |g: u32| pc.record(g) > 0;
-    let probes: Vec<u32> = (0..n)
-        .filter(|&g| present(g) && !caught.get(g as usize).copied().unwrap_or(true))
-        .collect();
-    stats.uncaught_records = probes.len() as u64;
+    let present: Vec<u32> = (0..n).filter(|&g| pc.record(g) > 0).collect();
     let bits = (0..n)
         .map(|g| corpus.record_filter(g).len())
         .max()
         .unwrap_or(0)
         .saturating_mul(64);
     let bits = u32::try_from(bits).unwrap_or(u32::MAX);
-    if bits == 0 || cfg.bands == 0 {
+    if bits == 0 || cfg.bands == 0 || present.len() < 2 {
         return (Vec::new(), stats);
     }
-    let (indexed, all_probe): (Vec<u32>, bool) = match cfg.scope {
-        LshScope::Uncaught => (probes, false),
-        LshScope::All => ((0..n).filter(|&g| present(g)).collect(), true),
-    };
-    if indexed.is_empty() {
-        return (Vec::new(), stats);
-    }
-    let positions = band_positions(corpus, cfg, bits);
-    if !positions.is_empty() {
+    let bands = plan_bands(corpus, cfg, pc, bits);
+    if !bands.is_empty() {
         stats.mean_bits_per_band =
-            positions.iter().map(Vec::len).sum::<usize>() as f64 / positions.len() as f64;
+            bands.iter().map(|b| f64::from(b.mask.bits())).sum::<f64>() / bands.len() as f64;
     }
-    let examined = AtomicU64::new(0);
-    let skipped = AtomicU64::new(0);
-    let bands = positions.len() as u64;
-    progress.report(Stage::Lsh, 0, bands);
+    let total = bands.len() as u64;
+    progress.report(Stage::Lsh, 0, total);
     // Kept pairs of all bands so far; sorted and deduplicated whenever it
     // doubles, so memory stays near the number of distinct pairs.
     let mut all: Vec<u64> = Vec::new();
     let mut clean = 0usize;
-    for (b, pos) in positions.iter().enumerate() {
-        // Index entries: 32-bit hash of the band key above the record
-        // index, sorted. A hash collision only adds a bucket pair that the
-        // Dice check then examines.
-        let mut index: Vec<u64> = indexed
+    for (b, band) in bands.iter().enumerate() {
+        // Index entries: bucket hash above the record index, sorted.
+        let mut index: Vec<u64> = present
             .par_iter()
-            .map(|&g| (bucket_hash(band_key(corpus.record_filter(g), pos)) << 32) | u64::from(g))
+            .map(|&g| (band.mask.hash(corpus.record_filter(g)) << 32) | u64::from(g))
             .collect();
         index.par_sort_unstable();
-        let mut out: Vec<u64> = if all_probe {
-            // Every record is indexed: pairs within each bucket.
-            let mut runs: Vec<(usize, usize)> = Vec::new();
-            let mut start = 0;
-            while start < index.len() {
-                let h = index[start] >> 32;
-                let mut end = start + 1;
-                while end < index.len() && index[end] >> 32 == h {
-                    end += 1;
-                }
-                if end - start >= 2 {
-                    if end - start > cfg.max_bucket as usize {
-                        skipped.fetch_add(1, Ordering::Relaxed);
-                    } else {
-                        runs.push((start, end));
-                    }
-                }
-                start = end;
-            }
-            runs.par_iter()
-                .flat_map_iter(|&(s, e)| {
-                    let bucket = &index[s..e];
-                    let mut v = Vec::new();
-                    let mut ex = 0u64;
-                    for (x, &ei) in bucket.iter().enumerate() {
-                        let i = ei as u32;
-                        for &ej in &bucket[x + 1..] {
-                            let j = ej as u32;
-                            if corpus.pair_allowed(i, j) {
-                                ex += 1;
-                                if lsh_verify(corpus, pc, cfg.min_dice, i, j) {
-                                    v.push(pack(i, j));
-                                }
-                            }
-                        }
-                    }
-                    examined.fetch_add(ex, Ordering::Relaxed);
-                    v
-                })
-                .collect()
-        } else {
-            // Probe every record against the uncaught records' buckets.
-            (0..n)
-                .into_par_iter()
-                .with_min_len(4096)
-                .flat_map_iter(|h| {
-                    let mut v = Vec::new();
-                    if !present(h) {
-                        return v;
-                    }
-                    let key = bucket_hash(band_key(corpus.record_filter(h), pos));
-                    let lo = index.partition_point(|&e| e >> 32 < key);
-                    let hi = index.partition_point(|&e| e >> 32 <= key);
-                    if hi - lo > cfg.max_bucket as usize {
-                        // Count the bucket once: when its first indexed
-                        // record probes (every record probes, and it has
-                        // this key).
-                        if index.get(lo).map(|&e| e as u32) == Some(h) {
-                            skipped.fetch_add(1, Ordering::Relaxed);
-                        }
-                        return v;
-                    }
-                    let mut ex = 0u64;
-                    for &e in &index[lo..hi] {
-                        let r = e as u32;
-                        if corpus.pair_allowed(h, r) {
-                            ex += 1;
-                            if lsh_verify(corpus, pc, cfg.min_dice, h, r) {
-                                v.push(pack(h, r));
-                            }
-                        }
-                    }
-                    examined.fetch_add(ex, Ordering::Relaxed);
-                    v
-                })
-                .collect()
-        };
+        let outs: Vec<BucketOut> = runs(&index)
+            .par_iter()
+            .fold(
+                || BucketOut {
+                    pairs: Vec::new(),
+                    examined: 0,
+                    skipped: 0,
+                    members: Vec::new(),
+                },
+                |mut acc, &(s, e)| {
+                    let mut members = std::mem::take(&mut acc.members);
+                    members.clear();
+                    members.extend(index[s..e].iter().map(|&x| x as u32));
+                    bucket_pairs(corpus, cfg, pc, &band.refine, &members, &mut acc);
+                    acc.members = members;
+                    acc
+                },
+            )
+            .collect();
         drop(index);
-        all.append(&mut out);
+        for mut o in outs {
+            stats.pairs_examined += o.examined;
+            stats.skipped_buckets += o.skipped;
+            all.append(&mut o.pairs);
+        }
         if all.len() > 2 * clean.max(1 << 16) {
             all.par_sort_unstable();
             all.dedup();
             clean = all.len();
         }
-        progress.report(Stage::Lsh, b as u64 + 1, bands);
+        progress.report(Stage::Lsh, b as u64 + 1, total);
     }
     all.par_sort_unstable();
     all.dedup();
-    stats.pairs_examined = examined.load(Ordering::Relaxed);
     stats.pairs_kept = all.len() as u64;
-    stats.skipped_buckets = skipped.load(Ordering::Relaxed);
     (all, stats)
 }

@@ -22,10 +22,13 @@ pub const DEFAULT_BANDS: [f64; 3] = [0.9, 0.75, 0.6];
 /// One comparison of the Fellegi–Sunter model.
 ///
 /// Levels, best first: `token` (when `token` is set and both records carry
-/// equal tokens of that rule), `exact` (identical filters), one level per
-/// Dice band (`dice >= bands[k]`), then `else`. A Bloom field missing on
-/// either side gives the neutral level "missing" (weight 0). A comparison
-/// with a token and no field has levels `token` and `else`.
+/// equal tokens of that rule), then `token:<rule>` for each rule of
+/// `weaker_tokens` in order (equal tokens of a weaker rule, e.g. the CURP
+/// root when full CURPs differ), then `exact` (identical filters), one
+/// level per Dice band (`dice >= bands[k]`), then `else`. A Bloom field
+/// missing on either side gives the neutral level "missing" (weight 0). A
+/// comparison with tokens and no field has its token levels and `else`
+/// (missing when no rule has a token on both sides).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComparisonDef {
     /// Name used in reports and evidence strings.
@@ -35,13 +38,10 @@ pub struct ComparisonDef {
     pub field: Option<String>,
     /// Token rule whose equality is this comparison's top level.
     pub token: Option<String>,
-    /// With `token`: a second rule whose equality, when the `token` rule's
-    /// tokens are both present and differ, is a level of its own
-    /// (`partial`). For the CURP, `curp_root`: two valid CURPs that share
-    /// the root but differ in the differentiator are RENAPO homonyms, strong
-    /// evidence *against* a match that plain inequality would not show.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partial_token: Option<String>,
+    /// Weaker token rules, each a level below `token` (checked in order
+    /// when the stronger tokens differ or are missing).
+    #[serde(default)]
+    pub weaker_tokens: Vec<String>,
     /// Dice band thresholds, strictly decreasing, each in (0, 1).
     pub bands: Vec<f64>,
 }
@@ -54,7 +54,7 @@ impl ComparisonDef {
             field: Some(name.clone()),
             name,
             token: None,
-            partial_token: None,
+            weaker_tokens: Vec::new(),
             bands: DEFAULT_BANDS.to_vec(),
         }
     }
@@ -66,21 +66,16 @@ impl ComparisonDef {
             name: rule.clone(),
             field: None,
             token: Some(rule),
-            partial_token: None,
+            weaker_tokens: Vec::new(),
             bands: Vec::new(),
         }
     }
 
-    /// Equality of the tokens of `rule`, with equality of `partial` as a
-    /// level of its own when both `rule` tokens are present and differ.
-    pub fn token_with_partial(
-        rule: impl Into<String>,
-        partial: impl Into<String>,
-    ) -> ComparisonDef {
-        ComparisonDef {
-            partial_token: Some(partial.into()),
-            ..ComparisonDef::token(rule)
-        }
+    /// This comparison with a weaker token rule as the next level (e.g.
+    /// `ComparisonDef::token("curp").with_weaker_token("curp_root")`).
+    pub fn with_weaker_token(mut self, rule: impl Into<String>) -> ComparisonDef {
+        self.weaker_tokens.push(rule.into());
+        self
     }
 
     /// The default comparisons for a schema: one Bloom comparison per field.
@@ -97,8 +92,8 @@ impl ComparisonDef {
         let mut labels = Vec::new();
         if self.token.is_some() {
             labels.push("token".to_string());
-            if self.partial_token.is_some() {
-                labels.push("partial".to_string());
+            for r in &self.weaker_tokens {
+                labels.push(format!("token:{r}"));
             }
         }
         if self.field.is_some() {
@@ -198,8 +193,8 @@ pub(crate) fn popcount(a: &[u64]) -> u32 {
 struct Compiled {
     /// Slot in the per-pair similarity array, if a Bloom field is compared.
     slot: Option<usize>,
-    token: Option<usize>,
-    partial: Option<usize>,
+    /// Token rules, strongest first (empty: no token levels).
+    tokens: Vec<usize>,
     bands: Vec<f64>,
 }
 
@@ -250,35 +245,22 @@ impl Comparator {
             if d.level_labels().len() > MAX_LEVELS {
                 return Err(LinkError::Config("a comparison has more than 15 levels"));
             }
-            let token = match &d.token {
-                None => None,
-                Some(rule) => {
-                    Some(
-                        schema
-                            .rule_index(rule)
-                            .ok_or_else(|| LinkError::UnknownName {
-                                comparison: d.name.clone(),
-                                name: rule.clone(),
-                            })?,
-                    )
-                }
-            };
-            let partial = match (&d.partial_token, token) {
-                (None, _) => None,
-                (Some(_), None) => {
-                    return Err(LinkError::Config("partial_token needs a token rule"));
-                }
-                (Some(rule), Some(_)) => {
-                    Some(
-                        schema
-                            .rule_index(rule)
-                            .ok_or_else(|| LinkError::UnknownName {
-                                comparison: d.name.clone(),
-                                name: rule.clone(),
-                            })?,
-                    )
-                }
-            };
+            if d.token.is_none() && !d.weaker_tokens.is_empty() {
+                return Err(LinkError::Config(
+                    "weaker tokens need a comparison token rule",
+                ));
+            }
+            let mut tokens = Vec::new();
+            for rule in d.token.iter().chain(&d.weaker_tokens) {
+                tokens.push(
+                    schema
+                        .rule_index(rule)
+                        .ok_or_else(|| LinkError::UnknownName {
+                            comparison: d.name.clone(),
+                            name: rule.clone(),
+                        })?,
+                );
+            }
             let slot = match &d.field {
                 None => None,
                 Some(field) => {
@@ -299,8 +281,7 @@ impl Comparator {
             };
             comps.push(Compiled {
                 slot,
-                token,
-                partial,
+                tokens,
                 bands: if d.field.is_some() {
                     d.bands.clone()
                 } else {
@@ -388,22 +369,21 @@ impl Comparator {
         }
         let mut p = Pattern(0);
         for (c, comp) in self.comps.iter().enumerate() {
-            let mut level: u8 = 0;
+            // Token levels first: the strongest rule with equal tokens.
             let mut out = None;
-            if let Some(rule) = comp.token {
-                level = 1 + u8::from(comp.partial.is_some());
-                let partial_equal = || {
-                    comp.partial.is_some_and(|r| {
-                        matches!((ia.token(li, r), ib.token(lj, r)), (Some(x), Some(y)) if x == y)
-                    })
-                };
-                match (ia.token(li, rule), ib.token(lj, rule)) {
-                    (Some(x), Some(y)) if x == y => out = Some(Some(0)),
-                    (Some(_), Some(_)) if partial_equal() => out = Some(Some(1)),
-                    (Some(_), Some(_)) if comp.slot.is_none() => out = Some(Some(level)),
-                    _ if comp.slot.is_none() => out = Some(None),
-                    _ => {}
+            let mut compared = false;
+            for (k, &rule) in comp.tokens.iter().enumerate() {
+                if let (Some(x), Some(y)) = (ia.token(li, rule), ib.token(lj, rule)) {
+                    compared = true;
+                    if x == y {
+                        out = Some(Some(k as u8));
+                        break;
+                    }
                 }
+            }
+            let level = comp.tokens.len() as u8;
+            if out.is_none() && comp.slot.is_none() && !comp.tokens.is_empty() {
+                out = Some(compared.then_some(level));
             }
             let lvl = match (out, comp.slot) {
                 (Some(l), _) => l,

@@ -50,7 +50,7 @@ pub fn recommended_comparisons(header: &Header) -> Vec<ComparisonDef> {
     let schema = input_schema(header);
     let mut out = Vec::new();
     match (schema.rule_index("curp"), schema.rule_index("curp_root")) {
-        (Some(_), Some(_)) => out.push(ComparisonDef::token_with_partial("curp", "curp_root")),
+        (Some(_), Some(_)) => out.push(ComparisonDef::token("curp").with_weaker_token("curp_root")),
         (Some(_), None) => out.push(ComparisonDef::token("curp")),
         _ => {}
     }

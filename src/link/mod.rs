@@ -68,7 +68,7 @@ use rayon::prelude::*;
 use subtle::ConstantTimeEq;
 
 pub use blocking::{
-    BlockingConfig, BlockingStats, LshConfig, LshScope, LshStats, OversizedBlock, RuleStats,
+    BlockingConfig, BlockingStats, LshConfig, LshStats, OversizedBlock, RuleStats,
     MAX_EXHAUSTIVE_PAIRS,
 };
 pub use compare::{ComparisonDef, Pattern, DEFAULT_BANDS, MAX_COMPARISONS, MAX_LEVELS};

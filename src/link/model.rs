@@ -48,8 +48,9 @@ impl Default for EmConfig {
 #[non_exhaustive]
 pub enum Threshold {
     /// The lowest weight threshold whose model-estimated precision over the
-    /// candidate pairs is at least this (in (0, 1)), and never below the
-    /// weight where the posterior probability is one half.
+    /// candidate pairs at or above it is at least this (in (0, 1)), and at
+    /// which a pair is still more likely a match than not (posterior >=
+    /// 0.5: a very pure head must not carry a tail of likely non-matches).
     TargetPrecision(f64),
     /// A match weight set by hand.
     Weight(f64),
@@ -471,18 +472,15 @@ pub(crate) fn choose_threshold(
                     e += rows[x].2;
                     x += 1;
                 }
-                if n > 0 && e / n as f64 >= t {
+                // Never accept pairs the model thinks more likely
+                // non-matches, even if the head keeps the mean up.
+                if n > 0 && e / n as f64 >= t && model.probability(w) >= 0.5 {
                     chosen = w;
                 } else {
                     break;
                 }
             }
-            // A running mean can stay above the target while admitting a
-            // tail of pairs the model itself calls non-matches (a few
-            // hundred certain pairs "pay" for each one). Never go below the
-            // Bayes decision point, where the posterior is one half.
-            let lambda = model.lambda.clamp(1e-300, 1.0 - 1e-16);
-            chosen.max(-(lambda / (1.0 - lambda)).log2())
+            chosen
         }
         _ => return Err(LinkError::Config("threshold out of range")),
     };
@@ -651,7 +649,7 @@ mod tests {
             name: "x".into(),
             field: Some("x".into()),
             token: None,
-            partial_token: None,
+            weaker_tokens: Vec::new(),
             bands: vec![0.8],
         }];
         let fit = EmFit {
@@ -683,6 +681,10 @@ mod tests {
         assert!((r.estimated_precision - 7.0 / 9.0).abs() < 1e-12);
         let r = choose_threshold(&model, &cands, Threshold::TargetPrecision(0.95)).unwrap();
         assert_eq!(r.pairs_above, 0);
+        // All three together have mean posterior (8/9 + 2/3 + 1/5) / 3 =
+        // 0.585 >= 0.5, but the last group is more likely non-match.
+        let r = choose_threshold(&model, &cands, Threshold::TargetPrecision(0.5)).unwrap();
+        assert_eq!(r.weight, 1.0);
         let r = choose_threshold(&model, &cands, Threshold::Probability(0.5)).unwrap();
         assert!(r.weight.abs() < 1e-12);
         assert_eq!(r.pairs_above, 20);

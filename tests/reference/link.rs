@@ -81,23 +81,27 @@ pub fn naive_levels<I: LinkInput>(
     }
     defs.iter()
         .map(|d| {
-            let tok = d.token.as_ref().map(|r| {
-                let r = schema.rule_index(r).unwrap();
-                (x.token(i, r), y.token(j, r))
-            });
-            let mut base = 0u8;
-            if let Some((ta, tb)) = tok {
-                if ta.is_some() && ta == tb {
-                    return Some(0);
+            // Token levels: the first rule (strongest first) whose tokens
+            // are equal on both sides.
+            let rules: Vec<usize> = d
+                .token
+                .iter()
+                .chain(&d.weaker_tokens)
+                .map(|r| schema.rule_index(r).unwrap())
+                .collect();
+            let mut any_pair = false;
+            for (k, &r) in rules.iter().enumerate() {
+                let (ta, tb) = (x.token(i, r), y.token(j, r));
+                if ta.is_some() && tb.is_some() {
+                    any_pair = true;
+                    if ta == tb {
+                        return Some(k as u8);
+                    }
                 }
-                base = 1;
-                if d.field.is_none() {
-                    return if ta.is_some() && tb.is_some() {
-                        Some(1)
-                    } else {
-                        None
-                    };
-                }
+            }
+            let base = rules.len() as u8;
+            if d.field.is_none() {
+                return if any_pair { Some(base) } else { None };
             }
             let f = schema.field_index(d.field.as_ref().unwrap()).unwrap();
             let (c, t) = sim[f]?;
