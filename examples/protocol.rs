@@ -44,8 +44,11 @@ fn agency(csv: &[u8], key: &Key) -> Result<Vec<u8>, Box<dyn Error>> {
     Ok(encoded.write(Vec::new())?)
 }
 
+/// A match as the linkage unit returns it: both record ids and the weight.
+type Match = (String, String, f64);
+
 /// Linkage-unit side: encodings in, pairs of record ids out.
-fn linkage_unit(a: &[u8], b: &[u8]) -> Result<Vec<(String, String, f64)>, Box<dyn Error>> {
+fn linkage_unit(a: &[u8], b: &[u8]) -> Result<Vec<Match>, Box<dyn Error>> {
     let a = EncodedPadron::read(a)?;
     let b = EncodedPadron::read(b)?;
     a.header().check_comparable(b.header())?; // same key fingerprint, rules, schema
