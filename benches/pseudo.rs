@@ -30,8 +30,8 @@ fn tokens(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     for alg in [Algorithm::HmacSha256, Algorithm::Blake3] {
         let tok = Tokenizer::new(&key, alg, default_rules()).unwrap();
-        let rule = tok.rule_index("name_dob").unwrap();
-        g.bench_function(format!("{alg}/one_rule_name_dob"), |b| {
+        let rule = tok.rule_index("given_paternal_dob").unwrap();
+        g.bench_function(format!("{alg}/one_rule_given_paternal_dob"), |b| {
             b.iter(|| tok.token(black_box(rule), black_box(&t)))
         });
         let mut out = Vec::new();
