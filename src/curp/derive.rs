@@ -596,9 +596,15 @@ pub fn derive_root_with(p: &PersonData, opts: &DeriveOptions) -> Root {
 /// returns the date as the key reads it, except for a 29 February that
 /// does not exist in that century, where it returns `p.birth_date`.
 pub fn derive_probable(p: &PersonData) -> Curp {
-    let root = derive_root(p);
-    let diff = if p.birth_date.year() < 2000 { '0' } else { 'A' };
-    match with_differentiator(&root, diff) {
+    probable_from_root(&derive_root(p), p.birth_date)
+}
+
+/// [`derive_probable`] from a root already derived for the same person
+/// (`birth_date` is theirs), for callers that want both without deriving
+/// twice.
+pub fn probable_from_root(root: &Root, birth_date: Date) -> Curp {
+    let diff = if birth_date.year() < 2000 { '0' } else { 'A' };
+    match with_differentiator(root, diff) {
         Some(c) => c,
         None => {
             let mut b = [0u8; 18];
@@ -607,7 +613,7 @@ pub fn derive_probable(p: &PersonData) -> Curp {
             let mut first17 = [0u8; 17];
             first17.copy_from_slice(&b[..17]);
             b[17] = b'0' + check_digit_bytes(&first17).unwrap_or(0);
-            Curp::from_parts(b, p.birth_date)
+            Curp::from_parts(b, birth_date)
         }
     }
 }
@@ -644,6 +650,25 @@ mod tests {
             let ours: Vec<&str> = words(&t).collect();
             let std: Vec<&str> = t.split_whitespace().collect();
             proptest::prop_assert_eq!(ours, std);
+        }
+
+        /// Deriving the probable CURP from a root gives what deriving it
+        /// from scratch gives.
+        #[test]
+        fn probable_from_root_matches(
+            g in "[A-ZÑa-z .]{0,14}", f in "[A-ZÑÄa-z ]{0,14}", s in "[A-Z ]{0,8}",
+            days in 0i64..73_000,
+        ) {
+            let birth_date = Date::from_ordinal(Date::new(1900, 1, 1).unwrap().ordinal() + days).unwrap();
+            let p = PersonData {
+                given_names: &g,
+                first_surname: &f,
+                second_surname: &s,
+                birth_date,
+                sex: Sex::Hombre,
+                state: State::Jc,
+            };
+            proptest::prop_assert_eq!(probable_from_root(&derive_root(&p), birth_date), derive_probable(&p));
         }
 
         /// The ASCII fast paths agree with the symbol iterator: a trailing
@@ -686,6 +711,10 @@ mod tests {
             state: State::Df,
         };
         assert_eq!(derive_probable(&p).as_str(), "SABC560626MDFLRN01");
+        assert_eq!(
+            probable_from_root(&derive_root(&p), p.birth_date),
+            derive_probable(&p)
+        );
         assert_eq!(format!("{p:?}"), "PersonData(..)");
         assert_eq!(format!("{:?}", derive_root(&p)), "Root(..)");
     }

@@ -369,7 +369,9 @@ fn derive(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs) -> R
                     state,
                 };
                 derived += 1;
-                Some((curp::derive_root(&p), curp::derive_probable(&p)))
+                let root = curp::derive_root(&p);
+                let probable = curp::probable_from_root(&root, birth_date);
+                Some((root, probable))
             }
             _ => {
                 for m in missing {
