@@ -280,11 +280,50 @@ fn is_particle(word: &str) -> bool {
     Folded::new(word, PARTICLE_MAX).in_list(&PARTICLES)
 }
 
+/// The words of a field, as [`str::split_whitespace`] splits them; ASCII
+/// text is split byte by byte (its white space is TAB, LF, VT, FF, CR and
+/// space).
+fn words(field: &str) -> Words<'_> {
+    if field.is_ascii() {
+        Words::Ascii { text: field, at: 0 }
+    } else {
+        Words::Unicode(field.split_whitespace())
+    }
+}
+
+enum Words<'a> {
+    Ascii { text: &'a str, at: usize },
+    Unicode(std::str::SplitWhitespace<'a>),
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            Words::Ascii { text, at } => {
+                let blank = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+                let bytes = text.as_bytes();
+                while bytes.get(*at).is_some_and(blank) {
+                    *at += 1;
+                }
+                let start = *at;
+                while bytes.get(*at).is_some_and(|b| !blank(b)) {
+                    *at += 1;
+                }
+                // ASCII text: every offset is a character boundary.
+                (start < *at).then(|| text.get(start..*at)).flatten()
+            }
+            Words::Unicode(w) => w.next(),
+        }
+    }
+}
+
 /// The word of a surname field used for the key (§5.3): leading particles
 /// dropped while more words follow. `None` for an empty field or
 /// `DESCONOCIDO` (§4.8).
 fn choose_surname(field: &str) -> Option<&str> {
-    let mut words = field.split_whitespace().peekable();
+    let mut words = words(field).peekable();
     while let Some(w) = words.next() {
         let last = words.peek().is_none();
         if !last && is_particle(w) {
@@ -301,7 +340,7 @@ fn choose_surname(field: &str) -> Option<&str> {
 /// The given name used for the key (§5.3). With `skip`, a first word of the
 /// skip list is dropped when another word follows.
 fn choose_given(field: &str, skip: bool) -> Option<&str> {
-    let mut words = field.split_whitespace().peekable();
+    let mut words = words(field).peekable();
     let mut w = words.next()?;
     while words.peek().is_some() && is_particle(w) {
         w = words.next()?;
@@ -366,8 +405,24 @@ fn is_vowel(b: u8) -> bool {
     matches!(b, b'A' | b'E' | b'I' | b'O' | b'U')
 }
 
+/// The symbol of an ASCII byte: what [`Syms`] yields for it (an ASCII
+/// word has no combining marks nor invisible characters).
+fn ascii_sym(b: u8) -> Sym {
+    match b {
+        b'A'..=b'Z' => Sym::Letter(b),
+        b'a'..=b'z' => Sym::Letter(b - 32),
+        _ => Sym::Other(char::from(b)),
+    }
+}
+
 /// §5.2 initial: first character; `Ñ` and non-letters give `X`.
 fn initial(word: &str, opts: &DeriveOptions) -> Pick {
+    if word.is_ascii() {
+        return word
+            .bytes()
+            .next()
+            .map_or(Pick::X, |b| letter_pick(ascii_sym(b)));
+    }
     syms(word)
         .next()
         .map_or(Pick::X, |s| letter_pick(classify_letter(s, opts)))
@@ -376,6 +431,9 @@ fn initial(word: &str, opts: &DeriveOptions) -> Pick {
 /// §5.2 interior vowel: from the 2nd character, first vowel; a special
 /// character or digit, or the end, gives `X`; consonants (incl. `Ñ`) skipped.
 fn interior_vowel(word: &str, opts: &DeriveOptions) -> Pick {
+    if word.is_ascii() {
+        return ascii_interior(word, true);
+    }
     for s in syms(word).skip(1) {
         match classify_letter(s, opts) {
             Sym::Letter(b) | Sym::Diaeresis(b) if is_vowel(b) => return letter_pick(s),
@@ -400,12 +458,30 @@ fn interior_vowel(word: &str, opts: &DeriveOptions) -> Pick {
 /// §5.2 interior consonant: from the 2nd character, first consonant; `Ñ`,
 /// a special character or digit, or the end, gives `X`; vowels skipped.
 fn interior_consonant(word: &str, opts: &DeriveOptions) -> Pick {
+    if word.is_ascii() {
+        return ascii_interior(word, false);
+    }
     for s in syms(word).skip(1) {
         match classify_letter(s, opts) {
             Sym::Letter(b) | Sym::Diaeresis(b) if is_vowel(b) => continue,
             Sym::Letter(_) | Sym::Enye => return letter_pick(s),
             Sym::Diaeresis(_) => continue,
             Sym::Other(_) => return Pick::X,
+        }
+    }
+    Pick::X
+}
+
+/// [`interior_vowel`] (`vowel`) or [`interior_consonant`] of an ASCII word,
+/// byte by byte: from the 2nd character, the first letter of the wanted
+/// kind, letters of the other kind skipped, anything else or the end `X`.
+/// Options only concern the diaeresis, which ASCII lacks.
+fn ascii_interior(word: &str, vowel: bool) -> Pick {
+    for &b in word.as_bytes().iter().skip(1) {
+        match ascii_sym(b) {
+            Sym::Letter(u) if is_vowel(u) == vowel => return letter_pick(Sym::Letter(u)),
+            Sym::Letter(_) => continue,
+            _ => return Pick::X,
         }
     }
     Pick::X
@@ -520,9 +596,15 @@ pub fn derive_root_with(p: &PersonData, opts: &DeriveOptions) -> Root {
 /// returns the date as the key reads it, except for a 29 February that
 /// does not exist in that century, where it returns `p.birth_date`.
 pub fn derive_probable(p: &PersonData) -> Curp {
-    let root = derive_root(p);
-    let diff = if p.birth_date.year() < 2000 { '0' } else { 'A' };
-    match with_differentiator(&root, diff) {
+    probable_from_root(&derive_root(p), p.birth_date)
+}
+
+/// [`derive_probable`] from a root already derived for the same person
+/// (`birth_date` is theirs), for callers that want both without deriving
+/// twice.
+pub fn probable_from_root(root: &Root, birth_date: Date) -> Curp {
+    let diff = if birth_date.year() < 2000 { '0' } else { 'A' };
+    match with_differentiator(root, diff) {
         Some(c) => c,
         None => {
             let mut b = [0u8; 18];
@@ -531,7 +613,7 @@ pub fn derive_probable(p: &PersonData) -> Curp {
             let mut first17 = [0u8; 17];
             first17.copy_from_slice(&b[..17]);
             b[17] = b'0' + check_digit_bytes(&first17).unwrap_or(0);
-            Curp::from_parts(b, p.birth_date)
+            Curp::from_parts(b, birth_date)
         }
     }
 }
@@ -561,6 +643,50 @@ pub fn with_differentiator(root: &Root, differentiator: char) -> Option<Curp> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The ASCII splitter agrees with `split_whitespace`.
+        #[test]
+        fn words_match_split_whitespace(t in "[A-Za-z .\t\n\u{B}\u{C}\r\u{1C}\u{85}\u{A0}Ñ]{0,24}") {
+            let ours: Vec<&str> = words(&t).collect();
+            let std: Vec<&str> = t.split_whitespace().collect();
+            proptest::prop_assert_eq!(ours, std);
+        }
+
+        /// Deriving the probable CURP from a root gives what deriving it
+        /// from scratch gives.
+        #[test]
+        fn probable_from_root_matches(
+            g in "[A-ZÑa-z .]{0,14}", f in "[A-ZÑÄa-z ]{0,14}", s in "[A-Z ]{0,8}",
+            days in 0i64..73_000,
+        ) {
+            let birth_date = Date::from_ordinal(Date::new(1900, 1, 1).unwrap().ordinal() + days).unwrap();
+            let p = PersonData {
+                given_names: &g,
+                first_surname: &f,
+                second_surname: &s,
+                birth_date,
+                sex: Sex::Hombre,
+                state: State::Jc,
+            };
+            proptest::prop_assert_eq!(probable_from_root(&derive_root(&p), birth_date), derive_probable(&p));
+        }
+
+        /// The ASCII fast paths agree with the symbol iterator: a trailing
+        /// zero-width space (skipped by `Syms`) forces the general path
+        /// without changing the word.
+        #[test]
+        fn ascii_letter_picks_match_the_general_path(w in "[A-Za-z0-9 .'/-]{0,12}") {
+            let general = format!("{w}\u{200B}");
+            let opts = DeriveOptions::default();
+            proptest::prop_assert_eq!(initial(&w, &opts), initial(&general, &opts));
+            proptest::prop_assert_eq!(interior_vowel(&w, &opts), interior_vowel(&general, &opts));
+            proptest::prop_assert_eq!(
+                interior_consonant(&w, &opts),
+                interior_consonant(&general, &opts)
+            );
+        }
+    }
+
     fn root(given: &str, first: &str, second: &str) -> String {
         let p = PersonData {
             given_names: given,
@@ -585,6 +711,10 @@ mod tests {
             state: State::Df,
         };
         assert_eq!(derive_probable(&p).as_str(), "SABC560626MDFLRN01");
+        assert_eq!(
+            probable_from_root(&derive_root(&p), p.birth_date),
+            derive_probable(&p)
+        );
         assert_eq!(format!("{p:?}"), "PersonData(..)");
         assert_eq!(format!("{:?}", derive_root(&p)), "Root(..)");
     }

@@ -8,8 +8,9 @@
 //! * [`normalize_input`] and [`classify`]: lenient triage of a registry
 //!   cell into [`Status::Valid`], [`Status::Placeholder`] (§8.4),
 //!   [`Status::Invalid`] or [`Status::Missing`].
-//! * [`derive_root`], [`derive_probable`], [`with_differentiator`]: the
-//!   root (positions 1–16) and probable CURP from a person's data (§4–§6).
+//! * [`derive_root`], [`derive_probable`] (or [`probable_from_root`]),
+//!   [`with_differentiator`]: the root (positions 1–16) and probable CURP
+//!   from a person's data (§4–§6).
 //! * [`consistency`]: per-segment comparison with a registry row (§7.10).
 //!
 //! ```
@@ -56,8 +57,8 @@ pub use classify::{
 };
 pub use consistency::{consistency, Consistency, RecordFields, Segment};
 pub use derive::{
-    derive_probable, derive_root, derive_root_with, with_differentiator, DeriveOptions, PersonData,
-    Root,
+    derive_probable, derive_root, derive_root_with, probable_from_root, with_differentiator,
+    DeriveOptions, PersonData, Root,
 };
 pub use normalize::{normalize_input, InputChange, NormalizedInput};
 pub use parse::{check_digit, Curp, ParseError, ParseOptions, Rule, Violation};

@@ -403,6 +403,9 @@ impl<R: Read> Read for Lines<R> {
 /// (an LF starting this one then belongs to it and is dropped).
 fn crlf_to_lf(buf: &mut [u8], after_cr: &mut bool) -> usize {
     let n = buf.len();
+    if n == 0 {
+        return 0; // nothing read: a pending CR stays pending
+    }
     let mut r = 0;
     if *after_cr && buf.first() == Some(&b'\n') {
         r = 1;
@@ -750,7 +753,7 @@ impl<R: Read> PadronReader<R> {
             // lines, and what lies between it and the previous record is
             // blank.
             let end = self.csv.position().line();
-            let start = end.saturating_sub(1 + newlines(&self.record));
+            let start = end.saturating_sub(1 + self.newlines());
             self.stats.blank += start.saturating_sub(self.next_line);
             self.next_line = end;
             if self.record.as_slice().iter().all(u8::is_ascii_whitespace) {
@@ -769,6 +772,22 @@ impl<R: Read> PadronReader<R> {
                 Item::Rejected(_) => self.stats.rejected += 1,
             }
             return Ok(Some(item));
+        }
+    }
+
+    /// Line breaks inside the current record's quoted fields. A record
+    /// that took exactly its fields, separators and one LF from the input
+    /// had no quotes (nor blank lines before it), hence none, since a bare
+    /// LF ends a record; others are counted.
+    fn newlines(&self) -> u64 {
+        let fields = &self.record;
+        let start = fields.position().map_or(0, csv::Position::byte);
+        let taken = self.csv.position().byte().saturating_sub(start);
+        let plain = fields.as_slice().len() as u64 + fields.len() as u64;
+        if taken == plain {
+            0
+        } else {
+            newlines(fields)
         }
     }
 
@@ -1227,6 +1246,17 @@ mod tests {
             i += 1;
         }
         out
+    }
+
+    #[test]
+    fn a_cr_stays_pending_across_an_empty_chunk() {
+        // Found by the property below: CR | (nothing) | LF is one line end.
+        let mut after_cr = false;
+        let mut cr = *b"\r";
+        assert_eq!(crlf_to_lf(&mut cr, &mut after_cr), 1);
+        assert_eq!(crlf_to_lf(&mut [], &mut after_cr), 0);
+        let mut lf = *b"\n";
+        assert_eq!(crlf_to_lf(&mut lf, &mut after_cr), 0);
     }
 
     proptest::proptest! {

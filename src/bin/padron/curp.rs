@@ -2,7 +2,9 @@
 
 use crate::common::{open_output, Progress, ReadArgs, Rejects};
 use anyhow::Result;
-use padron::curp::{self, Consistency, Curp, ParseOptions, PersonData, RecordFields, Status};
+use padron::curp::{
+    self, Consistency, Curp, ParseOptions, PersonData, RecordFields, Segment, Status,
+};
 use padron::date::Date;
 use padron::io::{Column, Item, Row};
 use std::collections::BTreeMap;
@@ -173,21 +175,42 @@ fn fields(row: &Row) -> RecordFields<'_> {
     }
 }
 
-/// Adds one to `key`'s count, allocating the key only the first time.
-fn count(map: &mut BTreeMap<String, u64>, key: &str) {
-    match map.get_mut(key) {
-        Some(n) => *n += 1,
-        None => {
-            map.insert(key.to_string(), 1);
-        }
-    }
-}
+/// Status names, in summary order.
+const STATUSES: [&str; 4] = ["valid", "invalid", "placeholder", "missing"];
 
 #[derive(Default)]
 struct Summary {
-    status: BTreeMap<&'static str, u64>,
+    /// Rows by status, in [`STATUSES`] order.
+    status: [u64; 4],
     rules: BTreeMap<&'static str, u64>,
-    consistency: BTreeMap<String, u64>,
+    consistent: u64,
+    mismatched: u64,
+    /// Mismatches by segment, in [`Segment::ALL`] order.
+    segments: [u64; Segment::ALL.len()],
+}
+
+impl Summary {
+    /// The consistency counts by their report key (`ok`, `mismatch`,
+    /// `mismatch 1-4`…), those that occurred, in key order.
+    fn consistency(&self) -> BTreeMap<String, u64> {
+        let mut m = BTreeMap::new();
+        let labelled = Segment::ALL
+            .iter()
+            .zip(self.segments)
+            .map(|(s, n)| (format!("mismatch {}", s.label()), n));
+        for (k, n) in [
+            ("ok".to_string(), self.consistent),
+            ("mismatch".to_string(), self.mismatched),
+        ]
+        .into_iter()
+        .chain(labelled)
+        {
+            if n > 0 {
+                m.insert(k, n);
+            }
+        }
+        m
+    }
 }
 
 fn validate(
@@ -203,8 +226,8 @@ fn validate(
     let mut rejects = Rejects::new(read.rejects.as_deref(), "curp validate")?;
     let mut summary = Summary::default();
     let mut progress = Progress::new("curp validate");
-    // Reused across rows: the consistency column and a summary key.
-    let (mut consistency, mut key) = (String::new(), String::new());
+    // Reused across rows: the consistency column.
+    let mut consistency = String::new();
     while let Some(item) = reader.read()? {
         progress.tick();
         let row = match item {
@@ -229,7 +252,7 @@ fn validate(
         };
         consistency.clear();
         let mut errors = String::new();
-        let status_name = match &status {
+        let status_index = match &status {
             Status::Valid(c) => {
                 if has_names
                     || row.birth_date.is_some()
@@ -237,22 +260,29 @@ fn validate(
                     || row.birth_state.is_some()
                 {
                     match curp::consistency(c, &fields(&row)) {
-                        Consistency::Ok => consistency.push_str("ok"),
+                        Consistency::Ok => {
+                            summary.consistent += 1;
+                            consistency.push_str("ok");
+                        }
                         Consistency::Mismatch(segs) => {
+                            summary.mismatched += 1;
                             consistency.push_str("mismatch:");
                             for (i, s) in segs.iter().enumerate() {
                                 if i > 0 {
                                     consistency.push(';');
                                 }
                                 consistency.push_str(s.label());
+                                if let Some(k) = Segment::ALL.iter().position(|x| x == s) {
+                                    summary.segments[k] += 1;
+                                }
                             }
                         }
                         _ => {}
                     }
                 }
-                "valid"
+                0
             }
-            Status::Placeholder(_) => "placeholder",
+            Status::Placeholder(_) => 2,
             Status::Invalid(e) => {
                 let mut unique: Vec<&'static str> =
                     e.violations().iter().map(|v| v.rule.name()).collect();
@@ -261,28 +291,15 @@ fn validate(
                     *summary.rules.entry(n).or_default() += 1;
                 }
                 errors = unique.join(";");
-                "invalid"
+                1
             }
-            _ => "missing",
+            _ => 3,
         };
-        *summary.status.entry(status_name).or_default() += 1;
-        if !consistency.is_empty() {
-            let (kind, segs) = match consistency.split_once(':') {
-                Some((k, segs)) => (k, Some(segs)),
-                None => (consistency.as_str(), None),
-            };
-            count(&mut summary.consistency, kind);
-            for s in segs.into_iter().flat_map(|segs| segs.split(';')) {
-                key.clear();
-                key.push_str("mismatch ");
-                key.push_str(s);
-                count(&mut summary.consistency, &key);
-            }
-        }
+        summary.status[status_index] += 1;
         out.write_record([
             row.record_id.as_str(),
             shown,
-            status_name,
+            STATUSES[status_index],
             errors.as_str(),
             consistency.as_str(),
         ])?;
@@ -296,13 +313,13 @@ fn validate(
         "curp validate: {} rows read, {} rejected, {} blank lines skipped, {} with cells decoded as Windows-1252",
         stats.rows, rejected, stats.blank, stats.reencoded
     );
-    for s in ["valid", "invalid", "placeholder", "missing"] {
-        eprintln!("  {s:12} {}", summary.status.get(s).copied().unwrap_or(0));
+    for (s, n) in STATUSES.iter().zip(summary.status) {
+        eprintln!("  {s:12} {n}");
     }
     for (rule, n) in &summary.rules {
         eprintln!("  rule {rule:20} {n}");
     }
-    for (k, n) in &summary.consistency {
+    for (k, n) in &summary.consistency() {
         eprintln!("  consistency {k:13} {n}");
     }
     Ok(ExitCode::SUCCESS)
@@ -352,7 +369,9 @@ fn derive(file: &std::path::Path, output: Option<PathBuf>, read: &ReadArgs) -> R
                     state,
                 };
                 derived += 1;
-                Some((curp::derive_root(&p), curp::derive_probable(&p)))
+                let root = curp::derive_root(&p);
+                let probable = curp::probable_from_root(&root, birth_date);
+                Some((root, probable))
             }
             _ => {
                 for m in missing {
