@@ -196,14 +196,19 @@ fn phonetic_prefix(
     !short.is_empty() && short.iter().zip(long).all(|(x, y)| tokens_agree(x, y))
 }
 
-/// `G_SUBSET`: every significant token of the side with fewer is found
-/// (exactly or by MXF-1) among the other's.
+/// `G_SUBSET`: one side's significant tokens are all found (exactly or by
+/// MXF-1) among the other's. Both directions are tried whatever the token
+/// counts: repeated tokens make a longer side able to sit inside a shorter
+/// one (`ESTEBAN ESTEBAN` inside `ESTEBAN MC`), and testing only one
+/// direction would make the level depend on argument order.
 fn subset(a: &[TokKeys<'_>], b: &[TokKeys<'_>]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    !short.is_empty()
-        && short
-            .iter()
-            .all(|x| long.iter().any(|y| tokens_agree(x, y)))
+    let within = |inner: &[TokKeys<'_>], outer: &[TokKeys<'_>]| {
+        !inner.is_empty()
+            && inner
+                .iter()
+                .all(|x| outer.iter().any(|y| tokens_agree(x, y)))
+    };
+    within(a, b) || within(b, a)
 }
 
 /// `G_INITIAL`: `init` has only initials, `other` does not, and the
