@@ -237,6 +237,15 @@ impl AgencyEncoder {
         })
     }
 
+    /// True when every field of `schema` reads a padrón column this encoder
+    /// fills; otherwise encode with a [`ColumnEncoder`].
+    pub fn fills(schema: &Schema) -> bool {
+        schema
+            .fields
+            .iter()
+            .all(|f| Source::of(&f.column).is_some())
+    }
+
     /// The defaults: HMAC-SHA256, [`default_rules`], [`Schema::padron`].
     pub fn padron(key: &Key, parse: ParseOptions) -> Result<AgencyEncoder, EncodeError> {
         AgencyEncoder::new(
@@ -364,6 +373,128 @@ impl AgencyEncoder {
     }
 }
 
+/// Encodes records of any registry by a Bloom schema alone: for files that
+/// are not padrones (a FEBRL-style file with `given_name`, `surname`,
+/// `address_1`…, a state registry with columns of its own).
+///
+/// Every schema field reads the column it names. Text kinds (given name,
+/// surname, full name, string) go through the `name` module's
+/// language-neutral normalization ([`name::FieldKind::Other`]: encoding
+/// repair, accents, punctuation, blanks; no Mexican abbreviations), so two
+/// holders who spell `Peña` and `PENA` agree; the other kinds are
+/// normalized by [`bloom`]. There are no token rules: keyed tokens are
+/// defined over padrón fields, so such files are linked on their Bloom
+/// filters (the linker blocks them with LSH on the record filter).
+///
+/// [`name::FieldKind::Other`]: crate::name::FieldKind::Other
+#[derive(Debug)]
+pub struct ColumnEncoder {
+    tokenizer: Tokenizer,
+    bloom: Encoder,
+    text: Vec<bool>,
+}
+
+impl ColumnEncoder {
+    /// An encoder for `schema` under `key`. `algorithm` is recorded in the
+    /// header (no tokens are made).
+    pub fn new(
+        key: &Key,
+        algorithm: Algorithm,
+        schema: Schema,
+    ) -> Result<ColumnEncoder, EncodeError> {
+        let text = schema
+            .fields
+            .iter()
+            .map(|f| {
+                matches!(
+                    f.kind,
+                    bloom::FieldKind::GivenName
+                        | bloom::FieldKind::Surname
+                        | bloom::FieldKind::FullName
+                        | bloom::FieldKind::String
+                )
+            })
+            .collect();
+        Ok(ColumnEncoder {
+            tokenizer: Tokenizer::new(key, algorithm, Vec::new())?,
+            bloom: Encoder::new(key, schema)?,
+            text,
+        })
+    }
+
+    /// The columns read, in schema order: `encode`'s `values[i]` is the
+    /// cell of `columns()[i]`.
+    pub fn columns(&self) -> Vec<&str> {
+        self.bloom
+            .schema()
+            .fields
+            .iter()
+            .map(|f| f.column.as_str())
+            .collect()
+    }
+
+    /// The encodings-file header for records of this encoder.
+    pub fn header(&self, key: &Key, record_count: Option<u64>) -> Header {
+        Header::new(key, &self.tokenizer, &self.bloom, record_count)
+    }
+
+    /// Fresh buffers for one thread.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            cache: self.bloom.new_cache(),
+            normalizer: Normalizer::default(),
+            tokens: Vec::new(),
+            filters: vec![0; self.bloom.layout().words_per_record],
+            text: Default::default(),
+        }
+    }
+
+    /// Encodes one record: `values[i]` is the raw cell of column `i` of
+    /// [`ColumnEncoder::columns`] (`None` or blank = missing).
+    pub fn encode(
+        &self,
+        values: &[Option<&str>],
+        s: &mut Scratch,
+    ) -> Result<EncodeReport, EncodeError> {
+        if values.len() != self.text.len() {
+            return Err(EncodeError::Bloom(bloom::BloomError::RowLength {
+                expected: self.text.len(),
+                found: values.len(),
+            }));
+        }
+        let normalized: Vec<Option<crate::name::NormalizedField>> = values
+            .iter()
+            .zip(&self.text)
+            .map(|(v, &text)| match v {
+                Some(v) if text => Some(
+                    s.normalizer
+                        .normalize_field(v, crate::name::FieldKind::Other),
+                ),
+                _ => None,
+            })
+            .collect();
+        let row: Vec<Option<&str>> = values
+            .iter()
+            .zip(&normalized)
+            .zip(&self.text)
+            .map(|((v, n), &text)| {
+                if text {
+                    n.as_ref().and_then(|n| n.as_match())
+                } else {
+                    *v
+                }
+            })
+            .collect();
+        s.tokens.clear();
+        let bloom_report = self.bloom.encode_with(&mut s.cache, &row, &mut s.filters)?;
+        Ok(EncodeReport {
+            curp_token: false,
+            tokens: 0,
+            missing_fields: bloom_report.missing.len() + bloom_report.invalid.len(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,6 +595,38 @@ mod tests {
             &fb[r.offset..r.offset + r.words],
         );
         assert!(d < 0.7, "{d}");
+    }
+
+    #[test]
+    fn column_encoder_reads_any_schema_alike_for_every_spelling() {
+        let k = key(3);
+        let schema = Schema::febrl();
+        assert!(!AgencyEncoder::fills(&schema));
+        assert!(AgencyEncoder::fills(&Schema::padron()));
+        let enc = ColumnEncoder::new(&k, Algorithm::HmacSha256, schema).unwrap();
+        let cols = enc.columns();
+        assert_eq!(cols.first(), Some(&"given_name"));
+        let row = |given: &'static str, dob: &'static str| -> Vec<Option<&'static str>> {
+            cols.iter()
+                .map(|c| match *c {
+                    "given_name" => Some(given),
+                    "surname" => Some("Peña"),
+                    "date_of_birth" => Some(dob),
+                    "suburb" => Some("kingston"),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut s = enc.scratch();
+        let r1 = enc.encode(&row("José  Luis", "19800102"), &mut s).unwrap();
+        let f1 = s.filters().to_vec();
+        assert!(s.tokens().is_empty() && r1.tokens == 0);
+        enc.encode(&row("JOSE LUIS", "1980-01-02"), &mut s).unwrap();
+        assert_eq!(f1, s.filters(), "case, accents, blanks and date layout");
+        enc.encode(&row("JOSE LUIZ", "1980-01-02"), &mut s).unwrap();
+        assert_ne!(f1, s.filters());
+        assert!(enc.encode(&row("X", "1")[..2], &mut s).is_err());
+        assert_eq!(enc.header(&k, None).rules().len(), 0);
     }
 
     #[test]

@@ -411,3 +411,62 @@ fn swapped_surnames_compare_as_exact() {
     assert!(ev.contains("surname1=exact"), "{ev}");
     assert!(ev.contains("surname2=exact"), "{ev}");
 }
+
+/// Without token rules, pairs that share one field exactly but whose record
+/// filters are far apart (LSH cannot see them) are found by joins on the
+/// per-field filters; `FilterJoins::Never` shows they come from there.
+#[test]
+fn filter_joins_find_pairs_lsh_cannot() {
+    use encoded::Rng;
+    use padron::link::FilterJoins;
+    let schema = InputSchema {
+        token_rules: Vec::new(),
+        fields: vec![FieldSpec::new("x"), FieldSpec::new("y")],
+        key_fingerprint: Vec::new(),
+    };
+    let mut rng = Rng::new(11);
+    let mut words = |n: usize| -> Vec<u64> { (0..n).map(|_| rng.next_u64()).collect() };
+    let (mut a, mut b) = (
+        MemInput::new(schema.clone(), 4, 16),
+        MemInput::new(schema, 4, 16),
+    );
+    let n = 200;
+    for i in 0..n {
+        let (x, ya, yb) = (words(4), words(4), words(4));
+        let (ra, rb) = (words(16), words(16));
+        a.push(format!("a{i}"), &[], &[Some(&x), Some(&ya)], &ra)
+            .unwrap();
+        // Alternate which field survives intact.
+        let fields: [Option<&[u64]>; 2] = if i % 2 == 0 {
+            [Some(&x), Some(&yb)]
+        } else {
+            [Some(&yb), Some(&ya)]
+        };
+        b.push(format!("b{i}"), &[], &fields, &rb).unwrap();
+    }
+    let with = |joins| {
+        let linker = Linker::new(LinkConfig {
+            blocking: BlockingConfig {
+                filter_joins: joins,
+                ..BlockingConfig::default()
+            },
+            ..cfg()
+        })
+        .unwrap();
+        let (pairs, stats) = linker.link_candidates(&a, &b, &NoProgress).unwrap();
+        (pairs, stats)
+    };
+    let (pairs, stats) = with(FilterJoins::Auto);
+    for i in 0..n as u32 {
+        assert!(pairs.contains(&(i, i)), "pair {i} missed");
+    }
+    assert_eq!(pairs.len(), n, "random filters share no other block");
+    let names: Vec<&str> = stats.rules.iter().map(|r| r.rule.as_str()).collect();
+    assert_eq!(names, ["filter:x", "filter:y"]);
+    let (none, _) = with(FilterJoins::Never);
+    assert!(
+        none.is_empty(),
+        "LSH alone pairs random record filters: {}",
+        none.len()
+    );
+}

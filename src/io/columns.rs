@@ -71,7 +71,7 @@ impl Column {
             return Some(c);
         }
         let c = match key.as_str() {
-            "id" | "folio" | "id_registro" | "id_beneficiario" => Column::RecordId,
+            "id" | "folio" | "id_registro" | "id_beneficiario" | "rec_id" => Column::RecordId,
             "nombres" | "nombre_s" | "nombre_beneficiario" => Column::Nombre,
             "apellido_paterno" | "paterno" | "ap_paterno" | "primer_ap" => Column::PrimerApellido,
             "apellido_materno" | "materno" | "ap_materno" | "segundo_ap" => Column::SegundoApellido,

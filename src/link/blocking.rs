@@ -26,6 +26,31 @@ pub struct BlockingConfig {
     /// Compare every allowed pair instead (small inputs, reference runs);
     /// refused above [`MAX_EXHAUSTIVE_PAIRS`].
     pub exhaustive: bool,
+    /// Joins on equal per-field filters (see [`FilterJoins`]).
+    pub filter_joins: FilterJoins,
+}
+
+/// Hash joins on per-field Bloom filters: two records whose filters of a
+/// field are bit-for-bit equal (the same normalized value, and the same
+/// salt) share a block, as if the field were a token rule named
+/// `filter:<field>`. Blocks over the cap are sub-blocked by the fields that
+/// follow, so a common surname is split by given name, birth date…
+///
+/// Inputs without token rules (registries encoded by a schema alone) have
+/// no other exact keys: there these joins find the pairs whose record
+/// filters differ too much for LSH (several fields edited) as long as one
+/// field survived intact.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FilterJoins {
+    /// Only when the input has no token rules (the default).
+    #[default]
+    Auto,
+    /// Always, after the token rules.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Largest comparison space [`BlockingConfig::exhaustive`] accepts.
@@ -38,6 +63,7 @@ impl Default for BlockingConfig {
             max_block_pairs: 10_000,
             lsh: Some(LshConfig::default()),
             exhaustive: false,
+            filter_joins: FilterJoins::Auto,
         }
     }
 }
@@ -178,6 +204,32 @@ fn token_key(t: &TokenBytes) -> u64 {
     u64::from_le_bytes(lo) ^ mix64(u64::from_le_bytes(hi))
 }
 
+/// What a join keys on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeySource {
+    /// A token rule, by index.
+    Token(usize),
+    /// A per-field filter, by field index.
+    Filter(usize),
+}
+
+/// 64-bit join key of a per-field filter (its words are keyed Bloom
+/// output; as for tokens, a collision only adds a candidate).
+#[inline]
+fn filter_key(words: &[u64]) -> u64 {
+    words.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| {
+        mix64(h ^ w).rotate_left(17)
+    })
+}
+
+#[inline]
+fn source_key<I: LinkInput>(corpus: &Corpus<'_, I>, src: KeySource, g: u32) -> Option<u64> {
+    match src {
+        KeySource::Token(r) => corpus.token(g, r).map(token_key),
+        KeySource::Filter(f) => corpus.field_filter(g, f).map(filter_key),
+    }
+}
+
 /// Number of allowed pairs among `members` (sorted global indices).
 fn block_pairs<I: LinkInput>(corpus: &Corpus<'_, I>, members: &[(u64, u32)]) -> u64 {
     let n = members.len() as u64;
@@ -227,7 +279,7 @@ struct RuleOutput {
 fn join_rule<I: LinkInput>(
     corpus: &Corpus<'_, I>,
     names: &[String],
-    order: &[usize],
+    order: &[KeySource],
     first: usize,
     cap: u64,
 ) -> RuleOutput {
@@ -235,13 +287,13 @@ fn join_rule<I: LinkInput>(
     let n = corpus.len();
     let mut keys: Vec<(u64, u32)> = (0..n)
         .into_par_iter()
-        .filter_map(|g| corpus.token(g, rule).map(|t| (token_key(t), g)))
+        .filter_map(|g| source_key(corpus, rule, g).map(|k| (k, g)))
         .collect();
     keys.par_sort_unstable();
     let mut out = RuleOutput {
         pairs: Vec::new(),
         stats: RuleStats {
-            rule: names.get(rule).cloned().unwrap_or_default(),
+            rule: names.get(first).cloned().unwrap_or_default(),
             records_with_token: keys.len() as u64,
             ..RuleStats::default()
         },
@@ -249,8 +301,8 @@ fn join_rule<I: LinkInput>(
         oversized_blocks: 0,
         oversized_pairs: 0,
     };
-    let chain = vec![rule];
-    let rest: Vec<usize> = order.iter().copied().filter(|&r| r != rule).collect();
+    let chain = vec![first];
+    let rest: Vec<usize> = (0..order.len()).filter(|&r| r != first).collect();
     let mut start = 0;
     while start < keys.len() {
         let k = keys[start].0;
@@ -262,6 +314,7 @@ fn join_rule<I: LinkInput>(
             process_block(
                 corpus,
                 names,
+                order,
                 &keys[start..end],
                 &chain,
                 &rest,
@@ -279,6 +332,7 @@ fn join_rule<I: LinkInput>(
 fn process_block<I: LinkInput>(
     corpus: &Corpus<'_, I>,
     names: &[String],
+    order: &[KeySource],
     members: &[(u64, u32)],
     chain: &[usize],
     rest: &[usize],
@@ -319,8 +373,8 @@ fn process_block<I: LinkInput>(
     let mut sub_keys: Vec<(u64, u32)> = Vec::with_capacity(members.len());
     let mut lacking: Vec<(u64, u32)> = Vec::new();
     for &(_, g) in members {
-        match corpus.token(g, sub) {
-            Some(t) => sub_keys.push((token_key(t), g)),
+        match source_key(corpus, order[sub], g) {
+            Some(k) => sub_keys.push((k, g)),
             None => lacking.push((0, g)),
         }
     }
@@ -362,6 +416,7 @@ fn process_block<I: LinkInput>(
             process_block(
                 corpus,
                 names,
+                order,
                 &sub_keys[start..end],
                 &chain2,
                 rest2,
@@ -378,6 +433,7 @@ fn process_block<I: LinkInput>(
 pub(crate) fn candidates<I: LinkInput>(
     corpus: &Corpus<'_, I>,
     rule_names: &[String],
+    field_names: &[String],
     rules: &[usize],
     config: &BlockingConfig,
     pc: &Popcounts,
@@ -386,11 +442,27 @@ pub(crate) fn candidates<I: LinkInput>(
     if config.exhaustive {
         return exhaustive(corpus);
     }
-    let total_rules = rules.len() as u64;
+    let mut order: Vec<KeySource> = rules.iter().map(|&r| KeySource::Token(r)).collect();
+    let mut names: Vec<String> = rules
+        .iter()
+        .map(|&r| rule_names.get(r).cloned().unwrap_or_default())
+        .collect();
+    let joins = match config.filter_joins {
+        FilterJoins::Auto => rule_names.is_empty(),
+        FilterJoins::Always => true,
+        FilterJoins::Never => false,
+    };
+    if joins {
+        for (f, name) in field_names.iter().enumerate() {
+            order.push(KeySource::Filter(f));
+            names.push(format!("filter:{name}"));
+        }
+    }
+    let total_rules = order.len() as u64;
     progress.report(Stage::Blocking, 0, total_rules);
-    let outputs: Vec<RuleOutput> = (0..rules.len())
+    let outputs: Vec<RuleOutput> = (0..order.len())
         .into_par_iter()
-        .map(|x| join_rule(corpus, rule_names, rules, x, config.max_block_pairs))
+        .map(|x| join_rule(corpus, &names, &order, x, config.max_block_pairs))
         .collect();
     progress.report(Stage::Blocking, total_rules, total_rules);
 

@@ -63,6 +63,11 @@ impl InputSchema {
         self.token_rules.iter().position(|r| r == name)
     }
 
+    /// Names of the Bloom fields, in field order.
+    pub fn field_names(&self) -> Vec<String> {
+        self.fields.iter().map(|f| f.name.clone()).collect()
+    }
+
     /// Index of the Bloom field called `name`.
     pub fn field_index(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)

@@ -68,7 +68,7 @@ use rayon::prelude::*;
 use subtle::ConstantTimeEq;
 
 pub use blocking::{
-    BlockingConfig, BlockingStats, LshConfig, LshStats, OversizedBlock, RuleStats,
+    BlockingConfig, BlockingStats, FilterJoins, LshConfig, LshStats, OversizedBlock, RuleStats,
     MAX_EXHAUSTIVE_PAIRS,
 };
 pub use compare::{ComparisonDef, Pattern, DEFAULT_BANDS, MAX_COMPARISONS, MAX_LEVELS};
@@ -430,6 +430,7 @@ impl Linker {
         Ok(blocking::candidates(
             corpus,
             &schema.token_rules,
+            &schema.field_names(),
             &rules,
             &self.config.blocking,
             &pc,
@@ -499,6 +500,7 @@ impl Linker {
         let (pairs, bstats) = blocking::candidates(
             corpus,
             &schema.token_rules,
+            &schema.field_names(),
             &rules,
             &self.config.blocking,
             &pc,

@@ -4,12 +4,13 @@ use crate::common::{open_output, Progress, ReadArgs, Rejects};
 use anyhow::{Context, Result};
 use padron::bloom::Schema;
 use padron::curp::ParseOptions;
-use padron::encode::{AgencyEncoder, EncodeReport, Person, Scratch};
+use padron::encode::{AgencyEncoder, ColumnEncoder, EncodeReport, Person, Scratch};
 use padron::encodings::Writer;
-use padron::io::{Column, Item, Row};
+use padron::io::{Column, Item, PadronReader, Row};
 use padron::pseudo::keyfile::read_key;
 use padron::pseudo::{default_rules, Algorithm, Key, Token};
 use rayon::prelude::*;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -87,7 +88,77 @@ impl Totals {
     }
 }
 
-fn encode_row(encoder: &AgencyEncoder, row: &Row, scratch: &mut Scratch) -> Outcome {
+/// How rows become encodings: the padrón pipeline (tokens and filters from
+/// the canonical columns) or, for a schema over other columns, filters of
+/// the columns it names.
+enum RowEncoder {
+    Padron(AgencyEncoder),
+    Columns(ColumnEncoder, Vec<Cell>),
+}
+
+/// Where a [`ColumnEncoder`] column is in a row.
+#[derive(Clone, Copy)]
+enum Cell {
+    Canonical(Column),
+    Extra(usize),
+}
+
+impl RowEncoder {
+    fn header(&self, key: &Key) -> padron::encodings::Header {
+        match self {
+            RowEncoder::Padron(e) => e.header(key, None),
+            RowEncoder::Columns(e, _) => e.header(key, None),
+        }
+    }
+
+    fn scratch(&self) -> Scratch {
+        match self {
+            RowEncoder::Padron(e) => e.scratch(),
+            RowEncoder::Columns(e, _) => e.scratch(),
+        }
+    }
+}
+
+/// Finds each schema column among the file's headers (canonical columns by
+/// name, others compared without case or surrounding blanks).
+fn locate_columns<R: Read>(encoder: &ColumnEncoder, reader: &PadronReader<R>) -> Result<Vec<Cell>> {
+    let extras = reader.extra_headers();
+    encoder
+        .columns()
+        .into_iter()
+        .map(|col| {
+            if let Some(c) = Column::from_name(col).filter(|&c| reader.has(c)) {
+                return Ok(Cell::Canonical(c));
+            }
+            if let Some((c, _)) = reader
+                .columns()
+                .into_iter()
+                .find(|(_, h)| h.trim().eq_ignore_ascii_case(col))
+            {
+                return Ok(Cell::Canonical(c));
+            }
+            extras
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(col))
+                .map(Cell::Extra)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "the schema reads column `{col}`, which the file does not have \
+                         (its columns: {})",
+                        reader
+                            .columns()
+                            .into_iter()
+                            .map(|(_, h)| h.trim())
+                            .chain(extras.iter().map(|h| h.trim()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+        })
+        .collect()
+}
+
+fn encode_row(encoder: &RowEncoder, row: &Row, scratch: &mut Scratch) -> Outcome {
     // The file format bounds a record_id to 65535 bytes; such a row is
     // rejected, not fatal (the writer would refuse it).
     if row.record_id.len() > MAX_RECORD_ID {
@@ -96,16 +167,31 @@ fn encode_row(encoder: &AgencyEncoder, row: &Row, scratch: &mut Scratch) -> Outc
             reason: "record_id is longer than 65535 bytes".into(),
         };
     }
-    let person = Person {
-        curp: row.get(Column::Curp),
-        given_names: row.get(Column::Nombre),
-        first_surname: row.get(Column::PrimerApellido),
-        second_surname: row.get(Column::SegundoApellido),
-        birth_date: row.birth_date,
-        sex: row.sex,
-        state: row.birth_state,
+    let result = match encoder {
+        RowEncoder::Padron(e) => {
+            let person = Person {
+                curp: row.get(Column::Curp),
+                given_names: row.get(Column::Nombre),
+                first_surname: row.get(Column::PrimerApellido),
+                second_surname: row.get(Column::SegundoApellido),
+                birth_date: row.birth_date,
+                sex: row.sex,
+                state: row.birth_state,
+            };
+            e.encode(&person, scratch)
+        }
+        RowEncoder::Columns(e, cells) => {
+            let values: Vec<Option<&str>> = cells
+                .iter()
+                .map(|c| match *c {
+                    Cell::Canonical(c) => row.get(c),
+                    Cell::Extra(i) => row.extra.get(i).map(|v| v.trim()).filter(|v| !v.is_empty()),
+                })
+                .collect();
+            e.encode(&values, scratch)
+        }
     };
-    match encoder.encode(&person, scratch) {
+    match result {
         Ok(report) => Outcome::Encoded(Encoded {
             tokens: scratch.tokens().to_vec(),
             filters: scratch.filters().to_vec(),
@@ -132,10 +218,25 @@ pub fn run(args: EncodeArgs) -> Result<ExitCode> {
     };
     let mut parse = ParseOptions::default();
     parse.today = Some(crate::curp::today_utc());
-    let encoder = AgencyEncoder::new(&key, algorithm, default_rules(), schema, parse)?;
     let mut reader = args.read.open(&args.file)?;
+    let encoder = if AgencyEncoder::fills(&schema) {
+        RowEncoder::Padron(AgencyEncoder::new(
+            &key,
+            algorithm,
+            default_rules(),
+            schema,
+            parse,
+        )?)
+    } else {
+        let e = ColumnEncoder::new(&key, algorithm, schema)?;
+        let cells = locate_columns(&e, &reader)?;
+        eprintln!(
+            "encode: the schema reads columns other than the padrón's: Bloom filters only, no keyed tokens"
+        );
+        RowEncoder::Columns(e, cells)
+    };
     let out = open_output(Some(&args.output))?;
-    let mut writer = Writer::new(out, encoder.header(&key, None))?;
+    let mut writer = Writer::new(out, encoder.header(&key))?;
     let mut rejects = Rejects::new(args.read.rejects.as_deref(), "encode")?;
     let mut progress = Progress::new("encode");
     let pool = rayon::ThreadPoolBuilder::new()

@@ -1,0 +1,157 @@
+//! Registries that are not padrones: FEBRL-style files encoded by a schema
+//! alone (Bloom filters, no keyed tokens) and linked on those filters.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn padron(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_padron"))
+        .args(args)
+        .output()
+        .expect("the padron binary runs")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("padron-cli-febrl-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn data(f: &str) -> String {
+    format!("{}/testdata/febrl/{f}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn schema() -> String {
+    format!("{}/schemas/febrl.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn cells(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .unwrap();
+    r.records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The true pairs: `rec-N-org` in A with `rec-N-dup-0` in B.
+fn truth() -> BTreeSet<(String, String)> {
+    let b: BTreeSet<String> = cells(Path::new(&data("b.csv")))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    cells(Path::new(&data("a.csv")))
+        .into_iter()
+        .filter_map(|r| {
+            let dup = r[0].replace("-org", "-dup-0");
+            b.contains(&dup).then(|| (r[0].clone(), dup))
+        })
+        .collect()
+}
+
+fn encode_both(dir: &Path) {
+    let d = |f: &str| dir.join(f).to_string_lossy().into_owned();
+    ok(&padron(&["key", "new", "-o", &d("k.key")]));
+    for (csv, enc) in [("a.csv", "a.penc"), ("b.csv", "b.penc")] {
+        let out = padron(&[
+            "encode",
+            &data(csv),
+            "--key",
+            &d("k.key"),
+            "--schema",
+            &schema(),
+            "-o",
+            &d(enc),
+        ]);
+        ok(&out);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("Bloom filters only"), "{err}");
+    }
+}
+
+#[test]
+fn febrl_files_link_on_filters_without_a_hand_set_threshold() {
+    let dir = tmp("link");
+    let d = |f: &str| dir.join(f).to_string_lossy().into_owned();
+    encode_both(&dir);
+    ok(&padron(&[
+        "link",
+        &d("a.penc"),
+        &d("b.penc"),
+        "-o",
+        &d("m.csv"),
+    ]));
+    let found: BTreeSet<(String, String)> = cells(&dir.join("m.csv"))
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    let want = truth();
+    assert_eq!(want.len(), 20);
+    let tp = found.intersection(&want).count();
+    // Every duplicate carries one to three edits; B's four extra people
+    // match nobody.
+    assert_eq!(
+        found.len(),
+        tp,
+        "false matches: {:?}",
+        found.difference(&want)
+    );
+    assert!(
+        tp >= 19,
+        "found {tp} of 20: missed {:?}",
+        want.difference(&found)
+    );
+}
+
+#[test]
+fn febrl_encodings_hold_no_value_of_the_input() {
+    let dir = tmp("leak");
+    encode_both(&dir);
+    let bytes = std::fs::read(dir.join("a.penc")).unwrap();
+    let text = bytes.to_ascii_lowercase();
+    for row in cells(Path::new(&data("a.csv"))) {
+        // Skip the id (it is the holder's own, written on purpose).
+        for v in row.iter().skip(1).filter(|v| v.len() >= 4) {
+            let needle = v.to_ascii_lowercase().into_bytes();
+            assert!(
+                !text.windows(needle.len()).any(|w| w == needle.as_slice()),
+                "a cell value appears in the encodings"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_schema_column_missing_from_the_file_is_named() {
+    let dir = tmp("missing");
+    let d = |f: &str| dir.join(f).to_string_lossy().into_owned();
+    ok(&padron(&["key", "new", "-o", &d("k.key")]));
+    std::fs::write(
+        dir.join("short.csv"),
+        "rec_id, given_name, surname\nr1, ana, smith\n",
+    )
+    .unwrap();
+    let out = padron(&[
+        "encode",
+        &d("short.csv"),
+        "--key",
+        &d("k.key"),
+        "--schema",
+        &schema(),
+        "-o",
+        &d("x.penc"),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`street_number`"), "{err}");
+}
