@@ -1,8 +1,8 @@
 //! Rough accuracy cost of record-filter hardening on synthetic pairs.
 //!
-//! cargo run --release --example hardening_cost -- GIVEN_NAMES.tsv SURNAMES.tsv
+//! cargo run --release --example hardening_cost -- data/given_names_mx.tsv data/surnames_mx.tsv
 //!
-//! (the frequency tables of /work/shared/data: `NAME<TAB>…<TAB>count`).
+//! (the frequency tables shipped in `data/`: `NAME<TAB>…<TAB>count`).
 //! 2000 people drawn from the national name frequencies, each copied with
 //! two corruptions (a typo in a name, swapped surnames, or birth year + 1);
 //! record-filter Dice of the 2000 true pairs against 40000 random non-pairs.

@@ -8,7 +8,7 @@ use padron::curp::ParseOptions;
 use padron::date::Date;
 use padron::encode::{AgencyEncoder, Person};
 use padron::encodings::EncodedPadron;
-use padron::io::{Column, Item, PadronReader, ReadOptions};
+use padron::io::{Item, PadronReader, ReadOptions};
 use padron::link::{recommended_comparisons, EncodedInput, LinkConfig, Linker, NoProgress};
 use padron::pseudo::Key;
 use padron::synth::{generate, SynthConfig};
@@ -25,15 +25,7 @@ fn agency(csv: &[u8], key: &Key) -> Result<Vec<u8>, Box<dyn Error>> {
     for item in PadronReader::new(csv, ReadOptions::default())? {
         match item? {
             Item::Row(row) => {
-                let person = Person {
-                    curp: row.get(Column::Curp),
-                    given_names: row.get(Column::Nombre),
-                    first_surname: row.get(Column::PrimerApellido),
-                    second_surname: row.get(Column::SegundoApellido),
-                    birth_date: row.birth_date,
-                    sex: row.sex,
-                    state: row.birth_state,
-                };
+                let person = Person::from_row(&row);
                 encoder.encode(&person, &mut scratch)?;
                 encoded.push(&row.record_id, scratch.tokens(), scratch.filters())?;
             }

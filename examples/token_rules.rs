@@ -15,7 +15,7 @@ use padron::bloom::Schema;
 use padron::curp::ParseOptions;
 use padron::encode::{AgencyEncoder, Person};
 use padron::eval::{Evaluator, Mode, Truth};
-use padron::io::{Column, Item, PadronReader, ReadOptions};
+use padron::io::{Item, PadronReader, ReadOptions};
 use padron::pseudo::{predefined_rules, Algorithm, Key, Token, TokenRule};
 use padron::synth::{generate_parallel, SynthConfig};
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,15 +69,7 @@ fn run(persons: u32, seed: u64, rules: &[TokenRule]) -> Run {
             let Item::Row(row) = item.expect("read") else {
                 continue;
             };
-            let person = Person {
-                curp: row.get(Column::Curp),
-                given_names: row.get(Column::Nombre),
-                first_surname: row.get(Column::PrimerApellido),
-                second_surname: row.get(Column::SegundoApellido),
-                birth_date: row.birth_date,
-                sex: row.sex,
-                state: row.birth_state,
-            };
+            let person = Person::from_row(&row);
             enc.encode(&person, &mut scratch).expect("encode");
             let n = ids.len() as u32;
             ids.push(row.record_id.clone());

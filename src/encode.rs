@@ -71,6 +71,22 @@ pub struct Person<'a> {
     pub state: Option<State>,
 }
 
+impl<'a> Person<'a> {
+    /// The canonical fields of a padrón row ([`crate::io::PadronReader`]).
+    pub fn from_row(row: &'a crate::io::Row) -> Person<'a> {
+        use crate::io::Column;
+        Person {
+            curp: row.get(Column::Curp),
+            given_names: row.get(Column::Nombre),
+            first_surname: row.get(Column::PrimerApellido),
+            second_surname: row.get(Column::SegundoApellido),
+            birth_date: row.birth_date,
+            sex: row.sex,
+            state: row.birth_state,
+        }
+    }
+}
+
 impl fmt::Debug for Person<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Person")

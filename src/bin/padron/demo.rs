@@ -8,7 +8,7 @@ use padron::curp::ParseOptions;
 use padron::encode::{AgencyEncoder, Person};
 use padron::encodings::EncodedPadron;
 use padron::eval::{Corruptions, Evaluator, Mode, Report, Truth};
-use padron::io::{Column, Item, PadronReader, ReadOptions};
+use padron::io::{Item, PadronReader, ReadOptions};
 use padron::link::{EncodedInput, Linker};
 use padron::pseudo::Key;
 use padron::synth::{generate_parallel, SynthConfig};
@@ -47,15 +47,7 @@ fn agency(synth: &padron::synth::Synth, k: usize, key: &Key) -> Result<Vec<u8>> 
     let mut scratch = encoder.scratch();
     for item in PadronReader::new(&csv[..], ReadOptions::default())? {
         if let Item::Row(row) = item? {
-            let person = Person {
-                curp: row.get(Column::Curp),
-                given_names: row.get(Column::Nombre),
-                first_surname: row.get(Column::PrimerApellido),
-                second_surname: row.get(Column::SegundoApellido),
-                birth_date: row.birth_date,
-                sex: row.sex,
-                state: row.birth_state,
-            };
+            let person = Person::from_row(&row);
             encoder.encode(&person, &mut scratch)?;
             out.push(&row.record_id, scratch.tokens(), scratch.filters())?;
         }

@@ -169,15 +169,7 @@ fn encode_row(encoder: &RowEncoder, row: &Row, scratch: &mut Scratch) -> Outcome
     }
     let result = match encoder {
         RowEncoder::Padron(e) => {
-            let person = Person {
-                curp: row.get(Column::Curp),
-                given_names: row.get(Column::Nombre),
-                first_surname: row.get(Column::PrimerApellido),
-                second_surname: row.get(Column::SegundoApellido),
-                birth_date: row.birth_date,
-                sex: row.sex,
-                state: row.birth_state,
-            };
+            let person = Person::from_row(row);
             e.encode(&person, scratch)
         }
         RowEncoder::Columns(e, cells) => {

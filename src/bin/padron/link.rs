@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use padron::curp::ParseOptions;
 use padron::encode::{AgencyEncoder, Person};
 use padron::encodings::EncodedPadron;
-use padron::io::{Column, Item};
+use padron::io::Item;
 use padron::link::{
     recommended_comparisons, EncodedInput, LinkConfig, Linker, Progress as LinkProgress, Stage,
     Threshold,
@@ -121,15 +121,7 @@ pub fn encode_csv(path: &Path, key: &Key, read: &ReadArgs) -> Result<EncodedPadr
             }
             _ => continue,
         };
-        let person = Person {
-            curp: row.get(Column::Curp),
-            given_names: row.get(Column::Nombre),
-            first_surname: row.get(Column::PrimerApellido),
-            second_surname: row.get(Column::SegundoApellido),
-            birth_date: row.birth_date,
-            sex: row.sex,
-            state: row.birth_state,
-        };
+        let person = Person::from_row(&row);
         encoder
             .encode(&person, &mut scratch)
             .with_context(|| format!("row {}", row.row))?;
