@@ -577,7 +577,7 @@ mod tests {
         let k = key(9);
         let enc = AgencyEncoder::padron(&k, ParseOptions::default()).unwrap();
         let curp = enc.tokenizer.rule_index("curp").unwrap();
-        let root = enc.tokenizer.rule_index("curp_root");
+        let root = enc.tokenizer.rule_index("curp_root").unwrap();
         for bad in [
             "XEXX010101HNEXXXA4",
             "SIN CURP",
@@ -592,8 +592,10 @@ mod tests {
             let (t, _, r) = encode(&enc, &p);
             assert!(!r.curp_token, "{bad}");
             assert_eq!(t[curp], None, "{bad}");
-            assert_eq!(root, None, "curp_root is not a default rule");
+            assert_eq!(t[root], None, "{bad}");
         }
+        let (t, _, r) = encode(&enc, &rosa());
+        assert!(r.curp_token && t[curp].is_some() && t[root].is_some());
     }
 
     #[test]

@@ -204,18 +204,18 @@ fn count_mismatch_and_shape_errors() {
     ));
     let mut w = Writer::new(Vec::new(), Header::new(&k, &tok, &enc, None)).unwrap();
     assert!(matches!(
-        w.write_record("", &[None; 5], &[0; 24]),
+        w.write_record("", &[None; 6], &[0; 24]),
         Err(Error::Shape { .. })
     ));
     assert!(matches!(
-        w.write_record("x", &[None; 4], &[0; 24]),
+        w.write_record("x", &[None; 5], &[0; 24]),
         Err(Error::Shape { .. })
     ));
     assert!(matches!(
-        w.write_record("x", &[None; 5], &[0; 23]),
+        w.write_record("x", &[None; 6], &[0; 23]),
         Err(Error::Shape { .. })
     ));
-    w.write_record("x", &[None; 5], &[0; 24]).unwrap();
+    w.write_record("x", &[None; 6], &[0; 24]).unwrap();
     let bytes = w.finish().unwrap();
     let p = EncodedPadron::read(&bytes[..]).unwrap();
     assert_eq!(p.header().algorithm(), Algorithm::Blake3);
@@ -232,11 +232,12 @@ fn csv_export_matches_the_file() {
     let head: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(head[0], "record_id");
     assert_eq!(head[1], "token_curp");
-    // The five default rules, then the filters.
-    assert_eq!(head[5], "token_name_sex_state");
-    assert_eq!(head[6], "filter_record");
+    assert_eq!(head[2], "token_curp_root");
+    // The six default rules, then the filters.
+    assert_eq!(head[6], "token_name_sex_state");
+    assert_eq!(head[7], "filter_record");
     assert_eq!(
-        &head[7..],
+        &head[8..],
         [
             "filter_nombre",
             "filter_primer_apellido",
@@ -260,8 +261,9 @@ fn csv_export_matches_the_file() {
                 .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
                 .collect()
         };
-        assert_eq!(words(&row[6]), mem.record_filter(i));
-        assert_eq!(words(&row[8]), mem.field_filter(i, 1));
+        let first_filter = 1 + mem.rules();
+        assert_eq!(words(&row[first_filter]), mem.record_filter(i));
+        assert_eq!(words(&row[first_filter + 2]), mem.field_filter(i, 1));
     }
 }
 

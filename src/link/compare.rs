@@ -44,7 +44,20 @@ pub struct ComparisonDef {
     pub weaker_tokens: Vec<String>,
     /// Dice band thresholds, strictly decreasing, each in (0, 1).
     pub bands: Vec<f64>,
+    /// Label of a level that is a veto: its weight is fixed at
+    /// [`VETO_WEIGHT`] instead of fitted. For evidence that two records are
+    /// two persons however well the rest agrees: two *valid* CURPs with the
+    /// same root and different differentiators are RENAPO homonyms (same
+    /// names, birth date, sex and state), so `token:curp_root` of the
+    /// `curp` comparison is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub veto: Option<String>,
 }
+
+/// Weight of a veto level, in bits: below any sum of agreement weights a
+/// model of at most 16 comparisons gives, so a vetoed pair never matches
+/// and drags down the average linkage of clusters it would join.
+pub const VETO_WEIGHT: f64 = -200.0;
 
 impl ComparisonDef {
     /// A Bloom comparison of `field` with the default bands.
@@ -56,6 +69,7 @@ impl ComparisonDef {
             token: None,
             weaker_tokens: Vec::new(),
             bands: DEFAULT_BANDS.to_vec(),
+            veto: None,
         }
     }
 
@@ -68,6 +82,7 @@ impl ComparisonDef {
             token: Some(rule),
             weaker_tokens: Vec::new(),
             bands: Vec::new(),
+            veto: None,
         }
     }
 
@@ -85,6 +100,19 @@ impl ComparisonDef {
             .iter()
             .map(|f| ComparisonDef::field(f.name.clone()))
             .collect()
+    }
+
+    /// This comparison with level `label` (one of
+    /// [`ComparisonDef::level_labels`]) as a veto (see [`ComparisonDef::veto`]).
+    pub fn with_veto(mut self, label: impl Into<String>) -> ComparisonDef {
+        self.veto = Some(label.into());
+        self
+    }
+
+    /// Index of the vetoed level, if any.
+    pub fn veto_level(&self) -> Option<usize> {
+        let v = self.veto.as_ref()?;
+        self.level_labels().iter().position(|l| l == v)
     }
 
     /// Labels of this comparison's levels, best first (without "missing").
@@ -244,6 +272,12 @@ impl Comparator {
             }
             if d.level_labels().len() > MAX_LEVELS {
                 return Err(LinkError::Config("a comparison has more than 15 levels"));
+            }
+            if d.veto.is_some() && d.veto_level().is_none() {
+                return Err(LinkError::UnknownName {
+                    comparison: d.name.clone(),
+                    name: d.veto.clone().unwrap_or_default(),
+                });
             }
             if d.token.is_none() && !d.weaker_tokens.is_empty() {
                 return Err(LinkError::Config(

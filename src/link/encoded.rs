@@ -40,17 +40,23 @@ pub fn input_schema(header: &Header) -> InputSchema {
 
 /// The comparisons we recommend for an encodings header: equality of the
 /// full-CURP token when the file has that rule (a valid CURP is the
-/// strongest single piece of evidence, and a *different* valid CURP the
-/// strongest against), with "same root, other differentiator" — RENAPO's
-/// homonyms — as a level of its own, then one Dice comparison per
-/// per-field filter.
+/// strongest single piece of evidence), with "same root, other
+/// differentiator" as a veto when the file also has `curp_root`: those are
+/// RENAPO's homonyms, two persons with the same names, birth date, sex and
+/// state, whom no other field can tell apart. Valid CURPs that differ in
+/// the root keep a fitted weight (a captured typo can still pass the check
+/// digit). Then one Dice comparison per per-field filter.
 /// Other token rules are combinations of the same fields, so scoring them
 /// too would count the same evidence twice; they serve as blocking keys.
 pub fn recommended_comparisons(header: &Header) -> Vec<ComparisonDef> {
     let schema = input_schema(header);
     let mut out = Vec::new();
     match (schema.rule_index("curp"), schema.rule_index("curp_root")) {
-        (Some(_), Some(_)) => out.push(ComparisonDef::token("curp").with_weaker_token("curp_root")),
+        (Some(_), Some(_)) => out.push(
+            ComparisonDef::token("curp")
+                .with_weaker_token("curp_root")
+                .with_veto("token:curp_root"),
+        ),
         (Some(_), None) => out.push(ComparisonDef::token("curp")),
         _ => {}
     }

@@ -71,7 +71,9 @@ pub use blocking::{
     BlockingConfig, BlockingStats, FilterJoins, LshConfig, LshStats, OversizedBlock, RuleStats,
     MAX_EXHAUSTIVE_PAIRS,
 };
-pub use compare::{ComparisonDef, Pattern, DEFAULT_BANDS, MAX_COMPARISONS, MAX_LEVELS};
+pub use compare::{
+    ComparisonDef, Pattern, DEFAULT_BANDS, MAX_COMPARISONS, MAX_LEVELS, VETO_WEIGHT,
+};
 pub use encoded::{input_schema, recommended_comparisons, EncodedInput};
 pub use error::LinkError;
 pub use input::{FieldSpec, InputSchema, LinkInput, MemInput, TokenBytes};
@@ -534,11 +536,13 @@ impl Linker {
         } else {
             self.config.em.initial_lambda * pairs.len().max(1) as f64 / space as f64
         };
+        let vetoes: Vec<Option<usize>> = cmp.defs().iter().map(|d| d.veto_level()).collect();
         let fit = model::fit_em(
             &sample,
             &levels,
             &u_random,
             lambda0,
+            &vetoes,
             &self.config.em,
             progress,
         );

@@ -3,7 +3,7 @@
 //! weights, posterior probabilities and the threshold for a target
 //! precision.
 
-use super::compare::{ComparisonDef, Pattern};
+use super::compare::{ComparisonDef, Pattern, VETO_WEIGHT};
 use super::progress::{Progress, Stage};
 use super::LinkError;
 
@@ -214,6 +214,30 @@ fn initial_m(levels: usize) -> Vec<f64> {
     raw.iter().map(|x| x / s).collect()
 }
 
+/// Holds level `l` of one comparison's m at `u[l] · 2^VETO_WEIGHT` and
+/// rescales the other levels so m still sums to 1.
+fn pin_veto(m: &mut [f64], u: &[f64], l: usize) {
+    let (Some(&ul), true) = (u.get(l), l < m.len()) else {
+        return;
+    };
+    let target = ul * VETO_WEIGHT.exp2();
+    let rest: f64 = m
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != l)
+        .map(|(_, x)| x)
+        .sum();
+    if rest > 0.0 {
+        let scale = (1.0 - target) / rest;
+        for (k, x) in m.iter_mut().enumerate() {
+            if k != l {
+                *x *= scale;
+            }
+        }
+    }
+    m[l] = target;
+}
+
 /// Level frequencies (Laplace-smoothed) of the random pairs' patterns;
 /// uniform for a comparison never observed.
 pub(crate) fn u_from_random(patterns: &[(Pattern, u64)], levels: &[usize]) -> Vec<Vec<f64>> {
@@ -241,17 +265,30 @@ pub(crate) fn u_from_random(patterns: &[(Pattern, u64)], levels: &[usize]) -> Ve
 ///
 /// The sums run over `patterns` in the order given, so the result is a
 /// deterministic function of its input.
+///
+/// `vetoes[c]`, when set, is a level of comparison `c` whose m is held at
+/// `u · 2^VETO_WEIGHT` (its weight is fixed, not fitted), so that pairs at
+/// that level count as non-matches while the other parameters are fitted.
 pub(crate) fn fit_em(
     patterns: &[(Pattern, f64)],
     levels: &[usize],
     u_init: &[Vec<f64>],
     lambda0: f64,
+    vetoes: &[Option<usize>],
     config: &EmConfig,
     progress: &dyn Progress,
 ) -> EmFit {
     let nc = levels.len();
     let mut m: Vec<Vec<f64>> = levels.iter().map(|&l| initial_m(l)).collect();
     let mut u: Vec<Vec<f64>> = u_init.to_vec();
+    let pin = |m: &mut Vec<Vec<f64>>, u: &[Vec<f64>]| {
+        for (c, v) in vetoes.iter().enumerate() {
+            if let (Some(l), Some(mc), Some(uc)) = (*v, m.get_mut(c), u.get(c)) {
+                pin_veto(mc, uc, l);
+            }
+        }
+    };
+    pin(&mut m, &u);
     let mut lambda = lambda0.clamp(LAMBDA_MIN, LAMBDA_MAX);
     let total: f64 = patterns.iter().map(|&(_, n)| n).sum();
     let alpha = config.pseudo_count.max(0.0);
@@ -331,7 +368,10 @@ pub(crate) fn fit_em(
                 }
                 v.iter().map(|x| ((x + alpha) / s).max(1e-12)).collect()
             };
-            let nm = norm(&sm[c]);
+            let mut nm = norm(&sm[c]);
+            if let (Some(Some(l)), Some(uc)) = (vetoes.get(c), u.get(c)) {
+                pin_veto(&mut nm, uc, *l);
+            }
             for (o, n) in m[c].iter_mut().zip(&nm) {
                 delta = delta.max((*o - n).abs());
                 *o = *n;
@@ -343,6 +383,10 @@ pub(crate) fn fit_em(
                     *o = *n;
                 }
             }
+        }
+        if config.estimate_u {
+            // u moved: hold the vetoed m at its new value.
+            pin(&mut m, &u);
         }
         if delta < config.tolerance {
             converged = true;
@@ -359,6 +403,7 @@ pub(crate) fn fit_em(
     if top < 0.0 && config.estimate_u {
         std::mem::swap(&mut m, &mut u);
         lambda = 1.0 - lambda;
+        pin(&mut m, &u);
     }
     EmFit {
         lambda,
@@ -570,13 +615,57 @@ mod tests {
     }
 
     #[test]
+    fn vetoed_level_keeps_its_fixed_weight_and_the_rest_is_fitted() {
+        let (lambda, m, u) = truth();
+        let pats = simulate(200_000, lambda, &m, &u, 0.1, 42);
+        let levels: Vec<usize> = m.iter().map(Vec::len).collect();
+        // Veto level 1 of comparison 0 (m 0.10, u 0.08 in the truth).
+        let vetoes = [Some(1), None, None, None, None];
+        let fit = fit_em(
+            &pats,
+            &levels,
+            &u,
+            0.1,
+            &vetoes,
+            &EmConfig::default(),
+            &NoProgress,
+        );
+        assert!(fit.converged);
+        let w = (fit.m[0][1] / fit.u[0][1]).log2();
+        assert!((w - VETO_WEIGHT).abs() < 1e-6, "vetoed weight {w}");
+        for c in 0..m.len() {
+            let sum: f64 = fit.m[c].iter().sum();
+            assert!((sum - 1.0).abs() < 1e-9, "m[{c}] sums to {sum}");
+        }
+        // Pairs at the vetoed level are non-matches now: the matches lose
+        // their share at that level, so lambda falls by about
+        // lambda * m[0][1].
+        let want = lambda * (1.0 - m[0][1]);
+        assert!(
+            (fit.lambda - want).abs() < 0.015,
+            "lambda {} vs {want}",
+            fit.lambda
+        );
+        // Other comparisons keep their m.
+        assert!((fit.m[2][0] - m[2][0]).abs() < 0.02, "{}", fit.m[2][0]);
+    }
+
+    #[test]
     fn em_recovers_known_m_and_u() {
         let (lambda, m, u) = truth();
         let pats = simulate(200_000, lambda, &m, &u, 0.1, 42);
         let levels: Vec<usize> = m.iter().map(Vec::len).collect();
         // Start u from a uniform guess: EM must find it alone.
         let u0: Vec<Vec<f64>> = levels.iter().map(|&l| vec![1.0 / l as f64; l]).collect();
-        let fit = fit_em(&pats, &levels, &u0, 0.1, &EmConfig::default(), &NoProgress);
+        let fit = fit_em(
+            &pats,
+            &levels,
+            &u0,
+            0.1,
+            &[],
+            &EmConfig::default(),
+            &NoProgress,
+        );
         assert!(fit.converged);
         assert!((fit.lambda - lambda).abs() < 0.01, "lambda {}", fit.lambda);
         for c in 0..m.len() {
@@ -606,7 +695,7 @@ mod tests {
             estimate_u: false,
             ..EmConfig::default()
         };
-        let fit = fit_em(&pats, &levels, &u, 0.1, &cfg, &NoProgress);
+        let fit = fit_em(&pats, &levels, &u, 0.1, &[], &cfg, &NoProgress);
         assert!((fit.lambda - lambda).abs() < 0.01, "lambda {}", fit.lambda);
         for c in 0..m.len() {
             for (fm, tm) in fit.m[c].iter().zip(&m[c]) {
@@ -621,10 +710,34 @@ mod tests {
         let (lambda, m, u) = truth();
         let pats = simulate(5_000, lambda, &m, &u, 0.2, 9);
         let levels: Vec<usize> = m.iter().map(Vec::len).collect();
-        let a = fit_em(&pats, &levels, &u, 0.1, &EmConfig::default(), &NoProgress);
-        let b = fit_em(&pats, &levels, &u, 0.1, &EmConfig::default(), &NoProgress);
+        let a = fit_em(
+            &pats,
+            &levels,
+            &u,
+            0.1,
+            &[],
+            &EmConfig::default(),
+            &NoProgress,
+        );
+        let b = fit_em(
+            &pats,
+            &levels,
+            &u,
+            0.1,
+            &[],
+            &EmConfig::default(),
+            &NoProgress,
+        );
         assert_eq!(a, b);
-        let empty = fit_em(&[], &levels, &u, 0.1, &EmConfig::default(), &NoProgress);
+        let empty = fit_em(
+            &[],
+            &levels,
+            &u,
+            0.1,
+            &[],
+            &EmConfig::default(),
+            &NoProgress,
+        );
         assert!(empty.converged);
         assert_eq!(empty.iterations, 0);
     }
@@ -651,6 +764,7 @@ mod tests {
             token: None,
             weaker_tokens: Vec::new(),
             bands: vec![0.8],
+            veto: None,
         }];
         let fit = EmFit {
             lambda: 0.5,

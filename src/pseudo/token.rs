@@ -512,6 +512,7 @@ pub fn predefined_rule(name: &str) -> Option<TokenRule> {
 /// blocking key for a linker that separates them on other fields).
 pub const DEFAULT_RULE_NAMES: &[&str] = &[
     "curp",
+    "curp_root",
     "given_paternal_dob",
     "mxf1_unordered_dob_sex",
     "surnames_dob_sex_state",
