@@ -178,3 +178,73 @@ fn synth_reads_a_toml_config() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// `eval --clusters` scores what `padron dedupe` writes, and `--padron`
+/// narrows a several-padrón truth to the one deduplicated. Worked by hand:
+/// padrón 1 holds persons p (3 records) and q (2); the clusters join the
+/// three p records and wrongly put one q with them, leaving the other q
+/// alone. Declared pairs: C(4,2) = 6, of which 3 are p-p (true), 3 p-q
+/// (false); true pairs: 3 (p) + 1 (q) = 4.
+#[test]
+fn eval_scores_a_clusters_file_of_one_padron() {
+    let d = tmp("clusters");
+    std::fs::create_dir_all(&d).unwrap();
+    let truth = d.join("truth.csv");
+    std::fs::write(
+        &truth,
+        "record_id,padron,person_id\n\
+         a1,1,p\na2,1,p\na3,1,p\na4,1,q\na5,1,q\nb1,2,p\nb2,2,q\n",
+    )
+    .unwrap();
+    let clusters = d.join("clusters.csv");
+    std::fs::write(
+        &clusters,
+        "record_id,cluster_id\na1,0\na2,0\na3,0\na4,0\na5,1\n",
+    )
+    .unwrap();
+    let out = padron(&[
+        "eval",
+        "--truth",
+        truth.to_str().unwrap(),
+        "--clusters",
+        clusters.to_str().unwrap(),
+        "--padron",
+        "1",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["records"], 5);
+    assert_eq!(v["true_pairs"], 4);
+    assert_eq!(v["pairs"]["true_positives"], 3);
+    assert_eq!(v["pairs"]["false_positives"], 3);
+    assert_eq!(v["pairs"]["false_negatives"], 1);
+    assert!(v["clusters"].is_object(), "--clusters implies --dedupe");
+    // Without --padron, padrón 2's records count as missed pairs too: p has
+    // 4 records (6 pairs), q 3 (3 pairs).
+    let all = padron(&[
+        "eval",
+        "--truth",
+        truth.to_str().unwrap(),
+        "--clusters",
+        clusters.to_str().unwrap(),
+        "--json",
+    ]);
+    let w: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert_eq!(w["true_pairs"], 9);
+    // --matches and --clusters exclude each other.
+    let both = padron(&[
+        "eval",
+        "--truth",
+        truth.to_str().unwrap(),
+        "--clusters",
+        clusters.to_str().unwrap(),
+        "--matches",
+        clusters.to_str().unwrap(),
+    ]);
+    assert!(!both.status.success());
+}

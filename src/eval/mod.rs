@@ -47,7 +47,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use read::{read_corruptions, read_pairs, read_truth};
+pub use read::{read_clusters, read_corruptions, read_pairs, read_truth, read_truth_of};
 
 /// Why evaluation input could not be read. Names the file kind, the row and
 /// the column, never a cell's value.
@@ -75,6 +75,13 @@ pub enum EvalError {
         /// 1-based data row of the second occurrence.
         row: u64,
     },
+    /// A cluster of a clusters file has more records than allowed.
+    ClusterTooLarge {
+        /// 1-based data row where the limit was passed.
+        row: u64,
+        /// The limit.
+        max_cluster: usize,
+    },
     /// The CSV could not be read.
     Csv {
         /// Which input.
@@ -96,6 +103,10 @@ impl fmt::Display for EvalError {
             EvalError::DuplicateRecord { row } => {
                 write!(f, "truth file, row {row}: record id already seen")
             }
+            EvalError::ClusterTooLarge { row, max_cluster } => write!(
+                f,
+                "clusters file, row {row}: a cluster has more than {max_cluster} records"
+            ),
             EvalError::Csv { input, source } => match source.position() {
                 Some(p) => write!(f, "{input} file, line {}: unreadable CSV", p.line()),
                 None => write!(f, "{input} file: unreadable CSV ({})", csv_kind(source)),

@@ -41,6 +41,13 @@ fn cell<'r>(
 
 /// Reads a truth file with columns `record_id,padron,person_id`.
 pub fn read_truth<R: Read>(r: R) -> Result<Truth, EvalError> {
+    read_truth_of(r, None)
+}
+
+/// [`read_truth`] keeping only the rows of padrón `only` (when set): the
+/// truth of one padrón's deduplication, from a truth file that covers
+/// several.
+pub fn read_truth_of<R: Read>(r: R, only: Option<&str>) -> Result<Truth, EvalError> {
     const INPUT: &str = "truth";
     let mut rd = reader(r);
     let csv_err = |source| EvalError::Csv {
@@ -58,6 +65,9 @@ pub fn read_truth<R: Read>(r: R) -> Result<Truth, EvalError> {
         let id = cell(&rec, ci, INPUT, row, "record_id")?;
         let padron = cell(&rec, cp, INPUT, row, "padron")?;
         let person = cell(&rec, ce, INPUT, row, "person_id")?;
+        if only.is_some_and(|p| p != padron) {
+            continue;
+        }
         truth
             .push(id, padron, person)
             .map_err(|_| EvalError::DuplicateRecord { row })?;
@@ -80,6 +90,51 @@ pub fn read_pairs<R: Read>(r: R, input: &'static str) -> Result<Vec<(String, Str
         let a = cell(&rec, ca, input, row, "record_id_a")?;
         let b = cell(&rec, cb, input, row, "record_id_b")?;
         out.push((a.to_owned(), b.to_owned()));
+    }
+    Ok(out)
+}
+
+/// Reads a clusters file `record_id,cluster_id` (what `padron dedupe`
+/// writes) as the pairs it declares: every two records of one cluster, in
+/// order of first appearance. A cluster of more than `max_cluster` records
+/// is an error (its pairs would not fit in memory).
+pub fn read_clusters<R: Read>(
+    r: R,
+    max_cluster: usize,
+) -> Result<Vec<(String, String)>, EvalError> {
+    const INPUT: &str = "clusters";
+    let mut rd = reader(r);
+    let csv_err = |source| EvalError::Csv {
+        input: INPUT,
+        source,
+    };
+    let headers = rd.headers().map_err(csv_err)?.clone();
+    let ci = column(&headers, INPUT, "record_id")?;
+    let cc = column(&headers, INPUT, "cluster_id")?;
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut clusters: Vec<Vec<String>> = Vec::new();
+    for (n, rec) in rd.records().enumerate() {
+        let rec = rec.map_err(csv_err)?;
+        let row = n as u64 + 1;
+        let id = cell(&rec, ci, INPUT, row, "record_id")?;
+        let c = cell(&rec, cc, INPUT, row, "cluster_id")?;
+        let k = *index.entry(c.to_owned()).or_insert_with(|| {
+            clusters.push(Vec::new());
+            clusters.len() - 1
+        });
+        let members = &mut clusters[k];
+        if members.len() >= max_cluster {
+            return Err(EvalError::ClusterTooLarge { row, max_cluster });
+        }
+        members.push(id.to_owned());
+    }
+    let mut out = Vec::new();
+    for members in &clusters {
+        for (x, a) in members.iter().enumerate() {
+            for b in &members[x + 1..] {
+                out.push((a.clone(), b.clone()));
+            }
+        }
     }
     Ok(out)
 }

@@ -525,16 +525,26 @@ impl Linker {
             .filter(|(p, _)| pairs.binary_search(p).is_err())
             .map(|(_, &pat)| pat)
             .collect();
+        // The non-candidates the random pairs stand for: all of them, or
+        // `non_candidate_ratio` times as many as there are candidates.
+        let non_candidates = space.saturating_sub(pairs.len() as u128) as f64;
+        let rest_total = match self.config.em.non_candidate_ratio {
+            Some(k) if k.is_finite() && k > 0.0 => {
+                (k * pairs.len().max(1) as f64).min(non_candidates)
+            }
+            _ => non_candidates,
+        };
         let rest_weight = if rest.is_empty() {
             0.0
         } else {
-            space.saturating_sub(pairs.len() as u128) as f64 / rest.len() as f64
+            rest_total / rest.len() as f64
         };
         let sample = merge_weighted(&counts, &count_patterns(&rest), rest_weight);
-        let lambda0 = if space == 0 {
+        let sample_pairs = pairs.len() as f64 + if rest.is_empty() { 0.0 } else { rest_total };
+        let lambda0 = if sample_pairs <= 0.0 {
             0.5
         } else {
-            self.config.em.initial_lambda * pairs.len().max(1) as f64 / space as f64
+            self.config.em.initial_lambda * pairs.len().max(1) as f64 / sample_pairs
         };
         let vetoes: Vec<Option<usize>> = cmp.defs().iter().map(|d| d.veto_level()).collect();
         let fit = model::fit_em(
@@ -546,7 +556,7 @@ impl Linker {
             &self.config.em,
             progress,
         );
-        let model = model::build_model(
+        let mut model = model::build_model(
             cmp.defs(),
             &fit,
             u64::try_from(space).unwrap_or(u64::MAX),
@@ -555,6 +565,7 @@ impl Linker {
             random.len() as u64,
             self.config.threshold,
         )?;
+        model.em_sample_pairs = sample_pairs.round() as u64;
         progress.report(Stage::Resolving, 0, 1);
         let thr = model.threshold.weight;
         let matched: Vec<(u64, f64, Pattern)> = pairs

@@ -25,6 +25,20 @@ pub struct EmConfig {
     pub estimate_u: bool,
     /// Initial guess of the share of candidate pairs that match.
     pub initial_lambda: f64,
+    /// How many non-candidate pairs the random pairs stand for in the EM
+    /// sample, as a multiple of the number of candidates; `None` = every
+    /// non-candidate pair of the comparison space.
+    ///
+    /// Fitting over the whole space lets the non-matches' own structure
+    /// outweigh the match class at national scale: given names cluster by
+    /// birth cohort, so "similar birth date" pairs agree on names more
+    /// often than chance, and with 10¹¹ pairs that correlation, not the
+    /// 10⁴ duplicates, became EM's second class (a 670 k-record dedupe fit
+    /// λ = 0.005 and m(CURP equal) = 0, and did not converge). Candidates
+    /// plus ten times as many random non-candidates keep the non-match
+    /// class anchored to the population while matches stay a large share
+    /// of the sample; the fit then converges in a few iterations.
+    pub non_candidate_ratio: Option<f64>,
     /// Pseudo-count added to every level in the M step.
     pub pseudo_count: f64,
 }
@@ -38,6 +52,7 @@ impl Default for EmConfig {
             seed: 0x7061_6472_6f6e_454d, // "padronEM"
             estimate_u: true,
             initial_lambda: 0.1,
+            non_candidate_ratio: Some(10.0),
             pseudo_count: 0.01,
         }
     }
@@ -123,10 +138,15 @@ pub struct FittedModel {
     pub definitions: Vec<ComparisonDef>,
     /// Fitted parameters per comparison.
     pub comparisons: Vec<FittedComparison>,
-    /// Prior: share of matches among all pairs of the comparison space.
+    /// Prior: share of matches among the pairs of the EM sample (the
+    /// candidates and the non-candidates the random pairs stand for:
+    /// `em_sample_pairs`); posterior probabilities are relative to it.
     pub lambda: f64,
     /// Pairs in the comparison space.
     pub comparison_space: u64,
+    /// Pairs the EM sample represents (see [`EmConfig::non_candidate_ratio`]).
+    #[serde(default)]
+    pub em_sample_pairs: u64,
     /// EM iterations run.
     pub iterations: u32,
     /// Whether EM met its tolerance.
@@ -460,6 +480,7 @@ pub(crate) fn build_model(
         comparisons,
         lambda: fit.lambda,
         comparison_space,
+        em_sample_pairs: comparison_space,
         iterations: fit.iterations,
         converged: fit.converged,
         log_likelihood: fit.log_likelihood,

@@ -2,7 +2,8 @@
 
 use anyhow::{Context, Result};
 use padron::eval::{
-    read_corruptions, read_pairs, read_truth, Evaluator, Mode, PairMetrics, Report,
+    read_clusters, read_corruptions, read_pairs, read_truth_of, Evaluator, Mode, PairMetrics,
+    Report,
 };
 use std::fs::File;
 use std::io::{self, BufReader, Write};
@@ -19,11 +20,24 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     pub truth: PathBuf,
     /// Declared matches: record_id_a,record_id_b.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "clusters",
+        conflicts_with = "clusters"
+    )]
+    pub matches: Option<PathBuf>,
+    /// Declared clusters instead (what `padron dedupe` writes):
+    /// record_id,cluster_id. Implies --dedupe.
     #[arg(long, value_name = "FILE")]
-    pub matches: PathBuf,
+    pub clusters: Option<PathBuf>,
     /// Deduplication: every pair is in scope, and cluster metrics are added.
     #[arg(long)]
     pub dedupe: bool,
+    /// Keep only this padrón's rows of the truth file (the truth of one
+    /// padrón's deduplication when the file covers several).
+    #[arg(long, value_name = "PADRON")]
+    pub padron: Option<String>,
     /// Candidate pairs from blocking (pair completeness, reduction ratio).
     #[arg(long, value_name = "FILE")]
     pub candidates: Option<PathBuf>,
@@ -35,16 +49,25 @@ pub struct EvalArgs {
     pub json: bool,
 }
 
+/// Largest cluster `--clusters` expands into pairs (50 million pairs).
+const MAX_CLUSTER: usize = 10_000;
+
 fn open(path: &Path) -> Result<BufReader<File>> {
     let f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     Ok(BufReader::with_capacity(1 << 20, f))
 }
 
 pub fn run(args: EvalArgs) -> Result<ExitCode> {
-    let truth = read_truth(open(&args.truth)?)
+    let truth = read_truth_of(open(&args.truth)?, args.padron.as_deref())
         .with_context(|| format!("reading {}", args.truth.display()))?;
-    let matches = read_pairs(open(&args.matches)?, "matches")
-        .with_context(|| format!("reading {}", args.matches.display()))?;
+    let matches = match (&args.matches, &args.clusters) {
+        (Some(p), _) => {
+            read_pairs(open(p)?, "matches").with_context(|| format!("reading {}", p.display()))?
+        }
+        (None, Some(p)) => read_clusters(open(p)?, MAX_CLUSTER)
+            .with_context(|| format!("reading {}", p.display()))?,
+        (None, None) => anyhow::bail!("--matches or --clusters is required"),
+    };
     let candidates = match &args.candidates {
         Some(p) => Some(
             read_pairs(open(p)?, "candidates")
@@ -58,7 +81,7 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let mode = if args.dedupe {
+    let mode = if args.dedupe || args.clusters.is_some() {
         Mode::Dedupe
     } else {
         Mode::Linkage
