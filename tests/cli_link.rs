@@ -188,3 +188,80 @@ fn demo_runs_on_built_in_defaults() {
     assert!(report["linkage"]["pairs"]["f1"].as_f64().unwrap() > 0.9);
     assert_eq!(report["dedupe"].as_array().unwrap().len(), 2);
 }
+
+/// Three holders into one cluster id per person (a PUB): `padron dedupe`
+/// with several encodings files clusters across and within them.
+#[test]
+fn dedupe_of_three_holders_gives_one_cluster_id_per_person() {
+    let dir = tmp("pub");
+    let d = |f: &str| dir.join(f).to_string_lossy().into_owned();
+    let out = padron(&[
+        "synth",
+        "--out",
+        &d("syn"),
+        "--persons",
+        "1200",
+        "--padrones",
+        "3",
+        "--seed",
+        "4",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(padron(&["key", "new", "-o", &d("k.key")]).status.success());
+    for k in 1..=3 {
+        let out = padron(&[
+            "encode",
+            &d(&format!("syn/padron_{k}.csv")),
+            "--key",
+            &d("k.key"),
+            "-o",
+            &d(&format!("{k}.penc")),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = padron(&[
+        "dedupe",
+        &d("1.penc"),
+        &d("2.penc"),
+        &d("3.penc"),
+        "-o",
+        &d("pub.csv"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c = rows(&dir.join("pub.csv"));
+    assert_eq!(c[0], ["input", "record_id", "cluster_id"]);
+    let records: usize = (1..=3)
+        .map(|k| rows(&dir.join(format!("syn/padron_{k}.csv"))).len() - 1)
+        .sum();
+    assert_eq!(c.len() - 1, records, "every record of every input once");
+    let inputs: std::collections::BTreeSet<&str> = c[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(inputs.len(), 3);
+    let out = padron(&[
+        "eval",
+        "--truth",
+        &d("syn/truth.csv"),
+        "--clusters",
+        &d("pub.csv"),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f1 = report["clusters"]["pairwise"]["f1"].as_f64().unwrap();
+    assert!(f1 > 0.95, "pairwise F1 over three holders {f1}");
+}

@@ -57,9 +57,14 @@ pub struct LinkArgs {
 /// Deduplicate one padrón: a cluster id per record.
 #[derive(clap::Args, Debug)]
 pub struct DedupeArgs {
-    /// An encodings file (or a CSV padrón with --key).
-    pub input: PathBuf,
-    /// Clusters CSV: record_id,cluster_id.
+    /// An encodings file (or a CSV padrón with --key). Several files are
+    /// deduplicated together, across and within holders (a PUB: one cluster
+    /// id per person), and the output gains a first column `input` (the
+    /// file as given).
+    #[arg(required = true, num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// Clusters CSV: record_id,cluster_id (input,record_id,cluster_id for
+    /// several inputs).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
@@ -217,22 +222,55 @@ pub fn run_link(args: LinkArgs) -> Result<ExitCode> {
 
 pub fn run_dedupe(args: DedupeArgs) -> Result<ExitCode> {
     let key = keys(&args.engine)?;
-    let p = load(&args.input, key.as_ref(), &args.engine.read)?;
-    let linker = Linker::new(config(&args.engine, p.header()))?;
-    let input = EncodedInput::new(&p);
+    let files = args
+        .input
+        .iter()
+        .map(|p| load(p, key.as_ref(), &args.engine.read))
+        .collect::<Result<Vec<_>>>()?;
+    let first = files.first().context("no input")?;
+    for (k, f) in files.iter().enumerate().skip(1) {
+        first
+            .header()
+            .check_comparable(f.header())
+            .with_context(|| {
+                format!(
+                    "{} cannot be clustered with {}",
+                    args.input[k].display(),
+                    args.input[0].display()
+                )
+            })?;
+    }
+    let linker = Linker::new(config(&args.engine, first.header()))?;
+    let inputs: Vec<EncodedInput<'_>> = files.iter().map(EncodedInput::new).collect();
     let start = Instant::now();
-    let out = linker.dedupe(&input, &StderrProgress::new())?;
+    let out = linker.cluster(&inputs, &StderrProgress::new())?;
     let mut w = csv::Writer::from_writer(open_output(args.output.as_deref())?);
-    w.write_record(["record_id", "cluster_id"])?;
-    for (i, c) in out.cluster_ids(0).iter().enumerate() {
-        w.write_record([p.id(i).unwrap_or(""), &c.to_string()])?;
+    let several = files.len() > 1;
+    if several {
+        w.write_record(["input", "record_id", "cluster_id"])?;
+    } else {
+        w.write_record(["record_id", "cluster_id"])?;
+    }
+    let mut clusters = 0u32;
+    for (k, f) in files.iter().enumerate() {
+        let name = args.input[k].to_string_lossy();
+        for (i, c) in out.cluster_ids(k).iter().enumerate() {
+            clusters = clusters.max(c + 1);
+            let (id, c) = (f.id(i).unwrap_or(""), c.to_string());
+            if several {
+                w.write_record([name.as_ref(), id, &c])?;
+            } else {
+                w.write_record([id, &c])?;
+            }
+        }
     }
     w.flush()?;
     write_model(args.engine.model.as_deref(), &out.model)?;
-    let clusters = out.cluster_ids(0).iter().max().map_or(0, |m| m + 1);
+    let records: usize = files.iter().map(|f| f.len()).sum();
     eprintln!(
-        "dedupe: {} records, {} candidate pairs, {} matched pairs, {} clusters in {:.2} s",
-        p.len(),
+        "dedupe: {} records in {} input(s), {} candidate pairs, {} matched pairs, {} clusters in {:.2} s",
+        records,
+        files.len(),
         out.stats.blocking.candidates,
         out.matches.len(),
         clusters,
