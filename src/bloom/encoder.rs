@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::harden::{apply_permutation, blip, blip_threshold, keyed_permutation, xor_fold_words};
-use super::prf::{positions, GramTable, Reducer};
+use super::prf::{positions, table_index, GramTable, LongEntries, Reducer, TABLE_K};
 use super::qgram::for_each_qgram;
 use super::schema::{output_bits, FieldKind, Hardening, SaltPart, Schema};
 use super::BloomError;
@@ -103,28 +103,47 @@ impl EncodeReport {
 /// `Ok(None)`: empty; `Err(())`: not a value of this kind.
 #[allow(clippy::result_unit_err)]
 pub fn normalize_value(kind: FieldKind, raw: &str) -> Result<Option<String>, ()> {
+    let mut s = String::new();
+    Ok(normalize_into(kind, raw, &mut s)?.then_some(s))
+}
+
+/// [`normalize_value`] into `out` (cleared first): `Ok(false)` when empty.
+fn normalize_into(kind: FieldKind, raw: &str, out: &mut String) -> Result<bool, ()> {
+    out.clear();
     let t = raw.trim();
     if t.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
-    let v = match kind {
-        FieldKind::GivenName | FieldKind::Surname | FieldKind::FullName | FieldKind::String => {
-            let mut s = String::with_capacity(t.len());
-            for w in t.split_whitespace() {
-                if !s.is_empty() {
-                    s.push(' ');
-                }
-                s.extend(w.chars().flat_map(char::to_uppercase));
-            }
-            s
+    // ASCII upper-casing is char::to_uppercase on ASCII, without the
+    // per-char iterator.
+    let upper = |w: &str, out: &mut String| {
+        if w.is_ascii() {
+            out.extend(w.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+        } else {
+            out.extend(w.chars().flat_map(char::to_uppercase));
         }
-        FieldKind::Curp => t.to_uppercase(),
-        FieldKind::Postcode | FieldKind::Number => t.split_whitespace().collect(),
-        FieldKind::Date => parse_date(t).ok_or(())?.to_string(),
-        FieldKind::Sex => Sex::from_field(t).ok_or(())?.code().to_string(),
-        FieldKind::State => State::from_field(t).ok_or(())?.code().to_string(),
     };
-    Ok(Some(v))
+    match kind {
+        FieldKind::GivenName | FieldKind::Surname | FieldKind::FullName | FieldKind::String => {
+            for w in t.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                upper(w, out);
+            }
+        }
+        FieldKind::Curp => upper(t, out),
+        FieldKind::Postcode | FieldKind::Number => out.extend(t.split_whitespace()),
+        FieldKind::Date => {
+            use std::fmt::Write;
+            let d = parse_date(t).ok_or(())?;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{d}");
+        }
+        FieldKind::Sex => out.push(Sex::from_field(t).ok_or(())?.code()),
+        FieldKind::State => out.push_str(State::from_field(t).ok_or(())?.code()),
+    }
+    Ok(true)
 }
 
 fn parse_date(t: &str) -> Option<Date> {
@@ -226,15 +245,67 @@ impl Plan {
 struct Positions {
     key: Subkey,
     reducer: Reducer,
+    q: usize,
     /// Precomputed positions for unsalted filters (the common q-grams).
     table: Option<GramTable>,
     /// For salted per-field filters: the [`EncodeCache`] slot (shared by
     /// the fields of one group, which have the same key and settings).
     cache_slot: Option<usize>,
+    /// Index of this filter's [`LongEntries`] in an [`EncodeCache`]
+    /// (unsalted tables; salted tables hold their own).
+    id: usize,
+}
+
+/// `BIT[i] = 1 << i`: a load is cheaper than a variable shift (`shl cl`,
+/// several micro-ops without BMI2) on the hottest loop of encoding.
+static BIT: [u64; 64] = {
+    let mut t = [0u64; 64];
+    let mut i = 0;
+    while i < 64 {
+        t[i] = 1 << i;
+        i += 1;
+    }
+    t
+};
+
+/// Sets bit `p` of `base` for each position `p` (out of range: ignored).
+#[inline]
+fn set_bits(base: &mut [u64], ps: &[u16]) {
+    match base.len() {
+        16 => {
+            if let Ok(b) = <&mut [u64; 16]>::try_from(&mut *base) {
+                set_bits_fixed(b, ps);
+            }
+        }
+        8 => {
+            if let Ok(b) = <&mut [u64; 8]>::try_from(&mut *base) {
+                set_bits_fixed(b, ps);
+            }
+        }
+        _ => {
+            for &p in ps {
+                let p = usize::from(p);
+                if let Some(w) = base.get_mut(p >> 6) {
+                    *w |= BIT[p & 63];
+                }
+            }
+        }
+    }
+}
+
+/// [`set_bits`] for the usual lengths (1024 and 512 bits), without bounds
+/// checks: positions come from a [`Reducer`] for this length, so
+/// `p < 64·N` and the `% N` never changes the word.
+#[inline(always)]
+fn set_bits_fixed<const N: usize>(base: &mut [u64; N], ps: &[u16]) {
+    for &p in ps {
+        let p = usize::from(p);
+        base[(p >> 6) % N] |= BIT[p & 63];
+    }
 }
 
 impl Positions {
-    fn new(key: Subkey, bits: u32, q: usize, no_table: bool) -> Positions {
+    fn new(key: Subkey, bits: u32, q: usize, no_table: bool, id: usize) -> Positions {
         let reducer = Reducer::new(bits);
         let table = if no_table {
             None
@@ -244,12 +315,16 @@ impl Positions {
         Positions {
             key,
             reducer,
+            q,
             table,
             cache_slot: None,
+            id,
         }
     }
 
-    /// Sets the `k` positions of every q-gram in `s` (with `salt`) in `base`.
+    /// Sets the `k` positions of every q-gram in `s` (with `salt`) in
+    /// `base`: from the encoder's table (unsalted filters), the cache's
+    /// salt table `lazy`, the long entries `long` (k > 32), or hashed.
     fn set_all(
         &self,
         s: &mut Scratch,
@@ -257,37 +332,50 @@ impl Positions {
         k: usize,
         base: &mut [u64],
         mut lazy: Option<&mut GramTable>,
+        mut long: Option<&mut LongEntries>,
     ) {
-        let mut set = |p: usize| {
-            if let Some(w) = base.get_mut(p / 64) {
-                *w |= 1u64 << (p % 64);
-            }
-        };
+        let key = self.key.bytes();
+        let salt = salt.as_bytes();
+        let r = self.reducer;
         let mut input = std::mem::take(&mut s.input);
         for g in s.grams() {
-            let found = match (&self.table, lazy.as_deref_mut()) {
-                (Some(t), _) => t.get(g, k),
-                (None, Some(t)) => t.get_or_fill(
-                    self.key.bytes(),
-                    salt.as_bytes(),
-                    g,
-                    k,
-                    self.reducer,
-                    &mut input,
-                ),
-                (None, None) => None,
+            let done = match table_index(self.q, g) {
+                None => false,
+                Some(i) if k <= TABLE_K => {
+                    let e = match (&self.table, lazy.as_deref_mut()) {
+                        (Some(t), _) => t.entry(i),
+                        (None, Some(t)) => t.entry_or_fill(i, key, salt, g, r, &mut input),
+                        (None, None) => None,
+                    };
+                    match e {
+                        Some(e) => {
+                            set_bits(base, e.get(..k).unwrap_or(e));
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Some(i) => {
+                    let l = match (&self.table, lazy.as_deref_mut()) {
+                        (Some(_), _) => long.as_deref_mut(),
+                        (None, Some(t)) => Some(&mut t.long),
+                        (None, None) => None,
+                    };
+                    match l {
+                        Some(l) => {
+                            set_bits(base, l.get_or_fill(i, key, salt, g, k, r, &mut input));
+                            true
+                        }
+                        None => false,
+                    }
+                }
             };
-            match found {
-                Some(ps) => ps.iter().for_each(|&p| set(usize::from(p))),
-                None => positions(
-                    self.key.bytes(),
-                    salt.as_bytes(),
-                    g,
-                    k,
-                    self.reducer,
-                    &mut input,
-                    &mut set,
-                ),
+            if !done {
+                positions(key, salt, g, k, r, &mut input, |p| {
+                    if let Some(w) = base.get_mut(p / 64) {
+                        *w |= 1u64 << (p % 64);
+                    }
+                });
             }
         }
         s.input = input;
@@ -330,8 +418,39 @@ pub struct EncodeCache {
     /// The encoder whose positions the tables hold (`None`: no tables).
     owner: Option<u64>,
     scratch: Scratch,
-    salted: Vec<std::collections::HashMap<String, GramTable>>,
+    salted: Vec<SaltTables>,
+    /// Long entries of the encoder's unsalted tables, by `Positions::id`.
+    long: Vec<LongEntries>,
 }
+
+/// Salt tables of one group, by salt value.
+type SaltTables = std::collections::HashMap<String, GramTable, BuildSaltHasher>;
+
+/// FNV-1a for the salt-table maps: keys are a few bytes (a birth year),
+/// looked up once per salted field and record, and the map is capped at
+/// [`MAX_SALTS`] entries, so SipHash's flooding resistance buys nothing.
+#[derive(Clone, Copy)]
+struct SaltHasher(u64);
+
+impl Default for SaltHasher {
+    fn default() -> Self {
+        SaltHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for SaltHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type BuildSaltHasher = std::hash::BuildHasherDefault<SaltHasher>;
 
 /// Distinguishes encoders so a cache filled by one is never read by another.
 static NEXT_ENCODER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -350,6 +469,10 @@ impl fmt::Debug for EncodeCache {
 /// Per-call scratch buffers.
 #[derive(Default)]
 struct Scratch {
+    /// Normalized values, one buffer per field (reused), and whether each
+    /// field had one.
+    values: Vec<String>,
+    present: Vec<bool>,
     chars: Vec<char>,
     bytes: Vec<u8>,
     /// The current value's distinct q-grams, concatenated; `ends` splits them.
@@ -388,11 +511,13 @@ impl Encoder {
             let group = f.group();
             let q = usize::from(f.q());
             // Tables only for unsalted filters the field contributes to.
+            let id = 2 * fields.len();
             let record_pos = Positions::new(
                 key.derive(&Purpose::BloomRecordPositions { group })?,
                 schema.record.bits,
                 q,
                 schema.record.hardening.salt.is_some() || f.record_bits == 0,
+                id,
             );
             let filter = match &f.filter {
                 Some(ff) => Some((
@@ -408,6 +533,7 @@ impl Encoder {
                         ff.bits,
                         q,
                         ff.hardening.salt.is_some(),
+                        id + 1,
                     ),
                     ff.budget,
                 )),
@@ -467,6 +593,9 @@ impl Encoder {
             owner: Some(self.id),
             scratch: Scratch::default(),
             salted: (0..self.cache_slots).map(|_| Default::default()).collect(),
+            long: (0..2 * self.fields.len())
+                .map(|_| Default::default())
+                .collect(),
         }
     }
 
@@ -505,32 +634,48 @@ impl Encoder {
             });
         }
         let mut report = EncodeReport::default();
-        let mut values: Vec<Option<String>> = Vec::with_capacity(row.len());
-        for (i, (cell, f)) in row.iter().zip(&self.fields).enumerate() {
-            let v = match cell.map(|c| normalize_value(f.kind, c)) {
-                None | Some(Ok(None)) => {
+        if cache.owner.is_some_and(|o| o != self.id) {
+            *cache = self.new_cache();
+        }
+        let s = &mut cache.scratch;
+        let salted = &mut cache.salted;
+        let long = &mut cache.long;
+        // Normalized values in reused buffers (taken out of the scratch
+        // while the scratch is lent to `set_all`).
+        let mut values = std::mem::take(&mut s.values);
+        let mut present = std::mem::take(&mut s.present);
+        values.resize_with(row.len(), String::new);
+        present.clear();
+        for (i, ((cell, f), buf)) in row.iter().zip(&self.fields).zip(&mut values).enumerate() {
+            let ok = match cell.map(|c| normalize_into(f.kind, c, buf)) {
+                None | Some(Ok(false)) => {
                     report.missing.push(i);
-                    None
+                    false
                 }
-                Some(Ok(Some(v))) => Some(v),
+                Some(Ok(true)) => true,
                 Some(Err(())) => {
                     report.invalid.push(i);
-                    None
+                    false
                 }
             };
-            values.push(v);
+            present.push(ok);
         }
+        let value = |j: usize| -> Option<&str> {
+            present
+                .get(j)
+                .copied()
+                .unwrap_or(false)
+                .then(|| values.get(j).map(String::as_str))
+                .flatten()
+        };
         let salt_of = |plan: &Plan| -> Result<Option<&str>, ()> {
             match plan.salt {
                 None => Ok(Some("")),
-                Some((j, part)) => {
-                    let v = values.get(j).and_then(|v| v.as_deref());
-                    match (v, part) {
-                        (None, _) => Err(()),
-                        (Some(v), SaltPart::Whole) => Ok(Some(v)),
-                        (Some(v), SaltPart::Year) => Ok(v.get(..4)),
-                    }
-                }
+                Some((j, part)) => match (value(j), part) {
+                    (None, _) => Err(()),
+                    (Some(v), SaltPart::Whole) => Ok(Some(v)),
+                    (Some(v), SaltPart::Year) => Ok(v.get(..4)),
+                },
             }
         };
         let record_salt = match salt_of(&self.record) {
@@ -540,16 +685,11 @@ impl Encoder {
                 None
             }
         };
-        if cache.owner.is_some_and(|o| o != self.id) {
-            *cache = self.new_cache();
-        }
-        let s = &mut cache.scratch;
-        let salted = &mut cache.salted;
         let mut record_base = std::mem::take(&mut s.record_base);
         record_base.clear();
         record_base.resize(self.record.base_bits as usize / 64, 0);
-        for (i, (f, v)) in self.fields.iter().zip(&values).enumerate() {
-            let Some(v) = v else {
+        for (i, f) in self.fields.iter().enumerate() {
+            let Some(v) = value(i) else {
                 if let Some((plan, _, _)) = &f.filter {
                     let slot = self.layout.fields[i].slot;
                     out[slot.offset..slot.offset + plan.out_words].fill(0);
@@ -566,8 +706,14 @@ impl Encoder {
             let k_of = |budget: u32| ((budget as usize + n / 2) / n.max(1)).max(1);
             // Record filter.
             if let (Some(salt), true) = (record_salt, f.record_bits > 0) {
-                f.record
-                    .set_all(s, salt, k_of(f.record_bits), &mut record_base, None);
+                f.record.set_all(
+                    s,
+                    salt,
+                    k_of(f.record_bits),
+                    &mut record_base,
+                    None,
+                    long.get_mut(f.record.id),
+                );
             }
             // Per-field filter.
             if let Some((plan, pos, budget)) = &f.filter {
@@ -588,7 +734,14 @@ impl Encoder {
                                 }
                                 m.get_mut(salt)
                             });
-                        pos.set_all(s, salt, k_of(*budget), &mut base, lazy);
+                        pos.set_all(
+                            s,
+                            salt,
+                            k_of(*budget),
+                            &mut base,
+                            lazy,
+                            long.get_mut(pos.id),
+                        );
                         plan.finish(
                             &mut base,
                             &mut s.tmp,
@@ -614,6 +767,8 @@ impl Encoder {
             out[r.offset..r.offset + r.words].fill(0);
         }
         s.record_base = record_base;
+        s.values = values;
+        s.present = present;
         Ok(report)
     }
 
