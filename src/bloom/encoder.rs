@@ -391,6 +391,68 @@ struct FieldPlan {
     filter: Option<(Plan, Positions, u32)>,
 }
 
+impl FieldPlan {
+    /// Sets the bits of value `v` (salt `salt`, bit budget `budget`) for
+    /// filter `pos` in `base` (all zero on entry): remembered in `memo`
+    /// when given, else computed (`n` caches the value's q-gram count; the
+    /// q-grams are loaded into the scratch on first need).
+    #[allow(clippy::too_many_arguments)]
+    fn memoized(
+        &self,
+        pos: &Positions,
+        s: &mut Scratch,
+        memo: Option<&mut ValueMemo>,
+        v: &str,
+        salt: &str,
+        n: &mut Option<usize>,
+        budget: u32,
+        base: &mut [u64],
+        lazy: Option<&mut GramTable>,
+        long: Option<&mut LongEntries>,
+    ) {
+        let mut key = [0u8; MEMO_KEY];
+        let memo = memo.filter(|_| {
+            let (sl, vl) = (salt.len(), v.len());
+            if sl + vl + 2 > MEMO_KEY || base.len() > MEMO_WORDS {
+                return false;
+            }
+            // Both lengths are below MEMO_KEY.
+            key[0] = sl as u8;
+            key[1] = vl as u8;
+            key[2..2 + sl].copy_from_slice(salt.as_bytes());
+            key[2 + sl..2 + sl + vl].copy_from_slice(v.as_bytes());
+            true
+        });
+        if let Some(bits) = memo.as_ref().and_then(|m| m.get(&key)) {
+            base.copy_from_slice(&bits[..base.len()]);
+            return;
+        }
+        let n = match *n {
+            Some(n) => n,
+            None => {
+                s.grams.clear();
+                s.ends.clear();
+                let (grams, ends) = (&mut s.grams, &mut s.ends);
+                let c = for_each_qgram(v, self.q, self.pad, &mut s.chars, &mut s.bytes, |g| {
+                    grams.extend_from_slice(g);
+                    ends.push(grams.len());
+                });
+                *n = Some(c);
+                c
+            }
+        };
+        let k = ((budget as usize + n / 2) / n.max(1)).max(1);
+        pos.set_all(s, salt, k, base, lazy, long);
+        if let Some(m) = memo {
+            if m.len() < MAX_MEMO {
+                let mut bits = [0u64; MEMO_WORDS];
+                bits[..base.len()].copy_from_slice(base);
+                m.insert(key, bits);
+            }
+        }
+    }
+}
+
 /// Encodes records of one schema under one key.
 ///
 /// Holds subkeys (zeroized on drop) and keyed permutations; `Debug` shows
@@ -408,11 +470,21 @@ pub struct Encoder {
 /// field group (a table is about 100 KB; birth years need about 120).
 const MAX_SALTS: usize = 256;
 
+/// Largest number of values an [`EncodeCache`] remembers the bits of, per
+/// filter and field: 7/8 of 8192 buckets, so a full map is 8192 entries of
+/// 160 bytes (1.3 MB; at most 10 maps for the padrón schema). Names, dates
+/// and codes repeat heavily in a padrón (Zipf-like), so the first values
+/// seen cover most records; later new values are encoded without being
+/// remembered.
+const MAX_MEMO: usize = 7 << 10;
+
 /// Reusable state for [`Encoder::encode_with`]: scratch buffers and, for
 /// salted per-field filters, the positions of the q-grams already seen for
-/// each salt value (e.g. birth year). One per thread; it holds key-derived
-/// data, so its `Debug` shows sizes only. Memory is bounded (about 100 KB
-/// per salt value and group, at most 256 values per group).
+/// each salt value (e.g. birth year), and the bits of the values already
+/// encoded (per filter, up to 7168 values: repeated names and dates cost a
+/// lookup). One per thread; it holds key-derived data, so its `Debug`
+/// shows sizes only. Memory is bounded: about 100 KB per salt value and
+/// group (at most 256 values per group) and 1.3 MB per filter and field.
 #[derive(Default)]
 pub struct EncodeCache {
     /// The encoder whose positions the tables hold (`None`: no tables).
@@ -421,14 +493,29 @@ pub struct EncodeCache {
     salted: Vec<SaltTables>,
     /// Long entries of the encoder's unsalted tables, by `Positions::id`.
     long: Vec<LongEntries>,
+    /// The bits each (salt, value) sets in a filter before hardening, by
+    /// `Positions::id`: a field's bits depend on nothing else, so a
+    /// repeated value costs a lookup instead of one per q-gram position.
+    memo: Vec<ValueMemo>,
 }
+
+/// Key: `len(salt)`, `len(value)`, the salt, the value, zero-padded
+/// (unambiguous); values and masks are stored inline in the table, so a
+/// hit reads one entry instead of chasing a key and a mask on the heap.
+/// Longer salt-and-value pairs and filters over [`MEMO_WORDS`] words are
+/// not remembered.
+type ValueMemo = std::collections::HashMap<[u8; MEMO_KEY], [u64; MEMO_WORDS], BuildSaltHasher>;
+
+const MEMO_KEY: usize = 32;
+const MEMO_WORDS: usize = 16;
 
 /// Salt tables of one group, by salt value.
 type SaltTables = std::collections::HashMap<String, GramTable, BuildSaltHasher>;
 
-/// FNV-1a for the salt-table maps: keys are a few bytes (a birth year),
-/// looked up once per salted field and record, and the map is capped at
-/// [`MAX_SALTS`] entries, so SipHash's flooding resistance buys nothing.
+/// An FNV-style hash for the cache's maps: keys are short (a birth year, a name),
+/// looked up once per field and record, and the maps are capped
+/// ([`MAX_SALTS`], [`MAX_MEMO`]), so SipHash's flooding resistance buys
+/// little and costs a large share of a lookup.
 #[derive(Clone, Copy)]
 struct SaltHasher(u64);
 
@@ -440,13 +527,29 @@ impl Default for SaltHasher {
 
 impl std::hash::Hasher for SaltHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        // Eight bytes per multiply (the memo keys are 32 bytes).
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0 ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x0100_0000_01b3)
+                .rotate_left(23);
+        }
+        for &b in chunks.remainder() {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // FNV's low bits are weak and hashbrown picks buckets with them:
+        // finish with the MurmurHash3 64-bit mixer.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
@@ -462,6 +565,7 @@ impl fmt::Debug for EncodeCache {
                 "salt_tables",
                 &self.salted.iter().map(|m| m.len()).sum::<usize>(),
             )
+            .field("values", &self.memo.iter().map(|m| m.len()).sum::<usize>())
             .finish()
     }
 }
@@ -479,6 +583,8 @@ struct Scratch {
     grams: Vec<u8>,
     ends: Vec<usize>,
     input: Vec<u8>,
+    /// One field's bits before they are ORed into the record filter.
+    contrib: Vec<u64>,
     record_base: Vec<u64>,
     base: Vec<u64>,
     tmp: Vec<u64>,
@@ -596,6 +702,9 @@ impl Encoder {
             long: (0..2 * self.fields.len())
                 .map(|_| Default::default())
                 .collect(),
+            memo: (0..2 * self.fields.len())
+                .map(|_| Default::default())
+                .collect(),
         }
     }
 
@@ -640,6 +749,7 @@ impl Encoder {
         let s = &mut cache.scratch;
         let salted = &mut cache.salted;
         let long = &mut cache.long;
+        let memo = &mut cache.memo;
         // Normalized values in reused buffers (taken out of the scratch
         // while the scratch is lent to `set_all`).
         let mut values = std::mem::take(&mut s.values);
@@ -696,24 +806,28 @@ impl Encoder {
                 }
                 continue;
             };
-            s.grams.clear();
-            s.ends.clear();
-            let (grams, ends) = (&mut s.grams, &mut s.ends);
-            let n = for_each_qgram(v, f.q, f.pad, &mut s.chars, &mut s.bytes, |g| {
-                grams.extend_from_slice(g);
-                ends.push(grams.len());
-            });
-            let k_of = |budget: u32| ((budget as usize + n / 2) / n.max(1)).max(1);
+            let mut n = None;
             // Record filter.
             if let (Some(salt), true) = (record_salt, f.record_bits > 0) {
-                f.record.set_all(
+                let mut contrib = std::mem::take(&mut s.contrib);
+                contrib.clear();
+                contrib.resize(record_base.len(), 0);
+                f.memoized(
+                    &f.record,
                     s,
+                    memo.get_mut(f.record.id),
+                    v,
                     salt,
-                    k_of(f.record_bits),
-                    &mut record_base,
+                    &mut n,
+                    f.record_bits,
+                    &mut contrib,
                     None,
                     long.get_mut(f.record.id),
                 );
+                for (w, c) in record_base.iter_mut().zip(&contrib) {
+                    *w |= c;
+                }
+                s.contrib = contrib;
             }
             // Per-field filter.
             if let Some((plan, pos, budget)) = &f.filter {
@@ -734,10 +848,14 @@ impl Encoder {
                                 }
                                 m.get_mut(salt)
                             });
-                        pos.set_all(
+                        f.memoized(
+                            pos,
                             s,
+                            memo.get_mut(pos.id),
+                            v,
                             salt,
-                            k_of(*budget),
+                            &mut n,
+                            *budget,
                             &mut base,
                             lazy,
                             long.get_mut(pos.id),
@@ -1049,6 +1167,68 @@ mod tests {
             .encode_with(&mut cache, &row(&PEOPLE[0]), &mut out)
             .unwrap();
         assert_eq!(out, other.encode(&row(&PEOPLE[0])).unwrap().0);
+    }
+
+    #[test]
+    fn remembered_values_give_the_same_output() {
+        // Values a cache takes different paths for: short (k > 32), long
+        // (not remembered), non-ASCII (hashed q-grams), missing, invalid,
+        // the same name under other salts; three passes so the second and
+        // third hit what the first remembered.
+        let e = Encoder::new(&key(6), Schema::padron()).unwrap();
+        let rows: Vec<[Option<&str>; 6]> = vec![
+            [
+                Some("ANA"),
+                Some("DIAZ"),
+                Some("A"),
+                Some("2001-07-30"),
+                Some("M"),
+                Some("NL"),
+            ],
+            [
+                Some("ANA"),
+                Some("DIAZ"),
+                Some("A"),
+                Some("1999-07-30"),
+                Some("M"),
+                Some("NL"),
+            ],
+            [
+                Some("MARIA DE LOS ANGELES GUADALUPE DEL CARMEN"),
+                Some("NÚÑEZ"),
+                None,
+                Some("1985-02-30"),
+                Some("X"),
+                Some("NE"),
+            ],
+            [
+                Some("maría"),
+                Some("  Diaz "),
+                Some("LUZ"),
+                Some("12/03/1985"),
+                None,
+                Some("09"),
+            ],
+            [
+                Some("Z"),
+                Some("ÑU"),
+                Some("O'HARA-7"),
+                Some("19850312"),
+                Some("H"),
+                Some("DF"),
+            ],
+        ];
+        let mut cache = e.new_cache();
+        for _ in 0..3 {
+            for r in &rows {
+                let mut out = vec![0u64; e.layout().words_per_record];
+                let rep = e.encode_with(&mut cache, r, &mut out).unwrap();
+                let (want, want_rep) = e.encode(r).unwrap();
+                assert_eq!(out, want, "{r:?}");
+                assert_eq!(rep, want_rep);
+            }
+        }
+        assert!(format!("{cache:?}").contains("values"));
     }
 
     #[test]
