@@ -35,9 +35,9 @@ pub(crate) fn for_each_qgram(
         return ascii_short_grams(value.as_bytes(), q, pad, f);
     }
     let padding = if pad { q - 1 } else { 0 };
-    chars.extend(std::iter::repeat(' ').take(padding));
+    chars.extend(std::iter::repeat_n(' ', padding));
     chars.extend(value.chars());
-    chars.extend(std::iter::repeat(' ').take(padding));
+    chars.extend(std::iter::repeat_n(' ', padding));
     let width = q.min(chars.len());
     let mut grams: Vec<&[char]> = chars.windows(width).collect();
     // Sort by UTF-8 byte order (same as char order) and deduplicate.
@@ -122,14 +122,13 @@ mod tests {
 
     #[test]
     fn ascii_fast_path_equals_general_path() {
-        // The general path, forced by a non-ASCII marker removed afterwards
-        // is awkward; compare against a direct definition instead.
+        // Against the definition (docs/encodings.md §1.3), on values the
+        // fast path takes and on ones it leaves to the general path.
         fn reference(v: &str, q: usize, pad: bool) -> Vec<String> {
             let p = if pad { q - 1 } else { 0 };
-            let chars: Vec<char> = std::iter::repeat(' ')
-                .take(p)
+            let chars: Vec<char> = std::iter::repeat_n(' ', p)
                 .chain(v.chars())
-                .chain(std::iter::repeat(' ').take(p))
+                .chain(std::iter::repeat_n(' ', p))
                 .collect();
             let w = q.min(chars.len());
             let mut g: Vec<String> = chars.windows(w).map(|c| c.iter().collect()).collect();

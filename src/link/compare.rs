@@ -491,7 +491,7 @@ impl Comparator {
                         } else {
                             m[p][q].dice()
                         };
-                        if best.map_or(true, |(bd, _, _)| d > bd) {
+                        if best.is_none_or(|(bd, _, _)| d > bd) {
                             best = Some((d, p, q));
                         }
                     }
