@@ -183,7 +183,13 @@ pub fn dice_kernel() -> &'static str {
 /// intersection but still count in the weights.
 #[inline]
 pub fn dice(a: &[u64], b: &[u64]) -> f64 {
-    dice_with_counts(a, b, popcount(a), popcount(b))
+    // One kernel call for the three counts.
+    let (and, ca, cb) = super::simd::counts3(a, b);
+    let total = ca + cb;
+    if total == 0 {
+        return 0.0;
+    }
+    2.0 * f64::from(and) / f64::from(total)
 }
 
 /// [`dice`] with the popcounts of `a` and `b` already known (a linker

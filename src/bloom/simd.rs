@@ -70,6 +70,21 @@ pub(crate) fn and_count(a: &[u64], b: &[u64]) -> u32 {
     and_count_scalar(a, b)
 }
 
+/// `(popcount(a & b), popcount(a), popcount(b))` in one pass.
+#[inline]
+pub(crate) fn counts3(a: &[u64], b: &[u64]) -> (u32, u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx512_popcnt() {
+        // SAFETY: as in `and_count`.
+        return unsafe { x86::counts3(a, b) };
+    }
+    (
+        and_count_scalar(a, b),
+        popcount_scalar(a),
+        popcount_scalar(b),
+    )
+}
+
 /// popcount of `a`.
 #[inline]
 pub(crate) fn popcount(a: &[u64]) -> u32 {
@@ -168,6 +183,17 @@ mod x86 {
             .sum();
         // At most 64 · len bits: fits u32 for any filter (≤ 2^16 bits).
         (acc.iter().sum::<u64>() + tail) as u32
+    }
+
+    #[target_feature(enable = "avx512f,avx512vpopcntdq")]
+    pub(super) fn counts3(a: &[u64], b: &[u64]) -> (u32, u32, u32) {
+        if let (Ok(a), Ok(b)) = (<&[u64; 16]>::try_from(a), <&[u64; 16]>::try_from(b)) {
+            return (fixed(a, b), fixed(a, a), fixed(b, b));
+        }
+        if let (Ok(a), Ok(b)) = (<&[u64; 8]>::try_from(a), <&[u64; 8]>::try_from(b)) {
+            return (fixed(a, b), fixed(a, a), fixed(b, b));
+        }
+        (and_count(a, b), popcount(a), popcount(b))
     }
 
     #[target_feature(enable = "avx512f,avx512vpopcntdq")]
@@ -385,12 +411,27 @@ mod tests {
 
     proptest! {
         #[test]
-        fn kernels_match_scalar(a in words(70), b in words(70), skip in 0usize..8) {
+        fn kernels_match_scalar(
+            a in prop_oneof![words(70), prop::collection::vec(any::<u64>(), 16)],
+            b in prop_oneof![words(70), prop::collection::vec(any::<u64>(), 16)],
+            skip in 0usize..8,
+        ) {
             let a2 = a.get(skip.min(a.len())..).unwrap_or(&[]);
             prop_assert_eq!(and_count(&a, &b), and_count_scalar(&a, &b));
             prop_assert_eq!(and_count(a2, &b), and_count_scalar(a2, &b));
             prop_assert_eq!(popcount(&a), popcount_scalar(&a));
             prop_assert_eq!(popcount(a2), popcount_scalar(a2));
+            // Equal lengths too, so the fixed 8- and 16-word paths run.
+            let m = a.len().min(b.len());
+            let (a3, b3) = (&a[..m], &b[..m]);
+            prop_assert_eq!(
+                counts3(&a, &b),
+                (and_count_scalar(&a, &b), popcount_scalar(&a), popcount_scalar(&b))
+            );
+            prop_assert_eq!(
+                counts3(a3, b3),
+                (and_count_scalar(a3, b3), popcount_scalar(a3), popcount_scalar(b3))
+            );
         }
 
         #[test]
