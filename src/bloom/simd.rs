@@ -58,11 +58,17 @@ pub(crate) fn kernel_name() -> &'static str {
     }
 }
 
+/// Below this many words a single comparison stays scalar: the inlined
+/// `popcnt`s cost less than a call into a `#[target_feature]` kernel
+/// (which cannot be inlined into code compiled without the feature). The
+/// padrón schema's filters are 8 words (record) and 4 (fields).
+const MIN_VECTOR_WORDS: usize = 16;
+
 /// popcount of `a & b` over the common length.
 #[inline]
 pub(crate) fn and_count(a: &[u64], b: &[u64]) -> u32 {
     #[cfg(target_arch = "x86_64")]
-    if has_avx512_popcnt() {
+    if a.len().min(b.len()) >= MIN_VECTOR_WORDS && has_avx512_popcnt() {
         // SAFETY: the CPU has avx512f and avx512vpopcntdq (checked above),
         // the only features `x86::and_count` enables.
         return unsafe { x86::and_count(a, b) };
@@ -74,7 +80,7 @@ pub(crate) fn and_count(a: &[u64], b: &[u64]) -> u32 {
 #[inline]
 pub(crate) fn counts3(a: &[u64], b: &[u64]) -> (u32, u32, u32) {
     #[cfg(target_arch = "x86_64")]
-    if has_avx512_popcnt() {
+    if a.len().min(b.len()) >= MIN_VECTOR_WORDS && has_avx512_popcnt() {
         // SAFETY: as in `and_count`.
         return unsafe { x86::counts3(a, b) };
     }
@@ -89,7 +95,7 @@ pub(crate) fn counts3(a: &[u64], b: &[u64]) -> (u32, u32, u32) {
 #[inline]
 pub(crate) fn popcount(a: &[u64]) -> u32 {
     #[cfg(target_arch = "x86_64")]
-    if has_avx512_popcnt() && a.len() >= 8 {
+    if a.len() >= MIN_VECTOR_WORDS && has_avx512_popcnt() {
         // SAFETY: as in `and_count`.
         return unsafe { x86::popcount(a) };
     }
