@@ -186,7 +186,7 @@ fn main() {
             let f = c.f1();
             if best
                 .as_ref()
-                .map_or(true, |b| f > b.2 || (f == b.2 && c.fp < b.1.fp))
+                .is_none_or(|b| f > b.2 || (f == b.2 && c.fp < b.1.fp))
             {
                 best = Some((i, c, f));
             }

@@ -23,9 +23,9 @@ fn enc(y: &[u8]) -> Vec<u8> {
 fn grams(v: &str, q: usize, pad: bool) -> Vec<String> {
     let mut c: Vec<char> = Vec::new();
     let p = if pad { q - 1 } else { 0 };
-    c.extend(std::iter::repeat(' ').take(p));
+    c.extend(std::iter::repeat_n(' ', p));
     c.extend(v.chars());
-    c.extend(std::iter::repeat(' ').take(p));
+    c.extend(std::iter::repeat_n(' ', p));
     let mut g: Vec<String> = if c.len() < q {
         vec![c.iter().collect()]
     } else {

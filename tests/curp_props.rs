@@ -210,6 +210,6 @@ proptest! {
         let d2 = check_digit(&changed).unwrap();
         let weight = 18 - pos as u32;
         let delta = u32::from(digit).abs_diff(u32::from(old - b'0'));
-        prop_assert_eq!(d == d2, (weight * delta) % 10 == 0);
+        prop_assert_eq!(d == d2, (weight * delta).is_multiple_of(10));
     }
 }

@@ -32,7 +32,7 @@ fn ids(pairs: &[(usize, usize)]) -> Vec<(String, String)> {
 }
 
 fn unit(x: Option<f64>) -> bool {
-    x.map_or(true, |v| (0.0..=1.0).contains(&v))
+    x.is_none_or(|v| (0.0..=1.0).contains(&v))
 }
 
 proptest! {

@@ -23,7 +23,7 @@ fn person<'a>(s: &'a Synth, r: &Record) -> &'a Person {
 
 /// Name as the padrón writes it when clean (padrón 1 strips accents).
 fn clean(r: &Record, text: &str) -> String {
-    if r.padron % 2 == 0 {
+    if r.padron.is_multiple_of(2) {
         text.chars()
             .map(|c| match c {
                 'Á' => 'A',

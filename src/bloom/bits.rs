@@ -162,13 +162,20 @@ impl fmt::Debug for BitVector {
 /// Number of set bits in `words`.
 #[inline]
 pub fn popcount(words: &[u64]) -> u32 {
-    words.iter().map(|w| w.count_ones()).sum()
+    super::simd::popcount(words)
 }
 
 /// Number of bits set in both `a` and `b` (over the shorter length).
 #[inline]
 pub fn and_count(a: &[u64], b: &[u64]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum()
+    super::simd::and_count(a, b)
+}
+
+/// Which popcount kernel [`and_count`], [`popcount`], [`dice`] and
+/// [`dice_at_least`] use on this CPU: `"avx512-vpopcntdq"` (selected at run
+/// time) or `"scalar"`. The results are the same either way.
+pub fn dice_kernel() -> &'static str {
+    super::simd::kernel_name()
 }
 
 /// Dice coefficient of two packed filters, in [0, 1]; 0 when both are
@@ -176,7 +183,13 @@ pub fn and_count(a: &[u64], b: &[u64]) -> u32 {
 /// intersection but still count in the weights.
 #[inline]
 pub fn dice(a: &[u64], b: &[u64]) -> f64 {
-    dice_with_counts(a, b, popcount(a), popcount(b))
+    // One kernel call for the three counts.
+    let (and, ca, cb) = super::simd::counts3(a, b);
+    let total = ca + cb;
+    if total == 0 {
+        return 0.0;
+    }
+    2.0 * f64::from(and) / f64::from(total)
 }
 
 /// [`dice`] with the popcounts of `a` and `b` already known (a linker
@@ -230,6 +243,12 @@ impl DiceThreshold {
         // and ≤ 2^32 and den ≤ 2^32: 2·and·den < 2^65 does not fit u64 in
         // theory; filters have at most 2^23 bits (MAX_WORDS · 64), so
         // 2·and·den ≤ 2^56.
+        self.passes_nonempty(and, total)
+    }
+
+    /// [`DiceThreshold::passes`] for `total > 0`, without a branch.
+    #[inline]
+    fn passes_nonempty(self, and: u32, total: u32) -> bool {
         2 * u64::from(and) * self.den >= self.num * u64::from(total)
     }
 }
@@ -252,18 +271,26 @@ pub fn dice_at_least(
     if words == 0 {
         return;
     }
-    for (i, (f, &c)) in filters.chunks_exact(words).zip(counts).enumerate() {
-        let total = query_count + c;
-        // The intersection is at most the smaller count.
-        if !t.passes(query_count.min(c), total) {
-            continue;
+    if query_count == 0 {
+        // Every intersection is empty: Dice is 0 for every filter, so all
+        // pass a zero threshold and none pass any other.
+        if t.num == 0 {
+            let n = counts.len().min(filters.len() / words);
+            out.extend((0..n).map(|i| i as u32));
         }
-        if t.passes(and_count(query, f), total) {
-            // Index fits: filters.len() / words records, and callers hold
-            // far fewer than 2^32 records per batch.
-            out.push(i as u32);
-        }
+        return;
     }
+    // Totals are now positive, and `passes` is monotone in the common
+    // count, as the kernel requires. Counts are below 2^17 (filters of at
+    // most 2^16 bits), so the sum cannot overflow.
+    super::simd::batch_and_count(
+        query,
+        query_count,
+        filters,
+        counts,
+        move |and, c| t.passes_nonempty(and, query_count + c),
+        out,
+    );
 }
 
 #[cfg(test)]

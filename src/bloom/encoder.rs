@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::harden::{apply_permutation, blip, blip_threshold, keyed_permutation, xor_fold_words};
-use super::prf::{positions, GramTable, Reducer};
+use super::prf::{positions, table_index, GramTable, LongEntries, Reducer, TABLE_K};
 use super::qgram::for_each_qgram;
 use super::schema::{output_bits, FieldKind, Hardening, SaltPart, Schema};
 use super::BloomError;
@@ -103,28 +103,47 @@ impl EncodeReport {
 /// `Ok(None)`: empty; `Err(())`: not a value of this kind.
 #[allow(clippy::result_unit_err)]
 pub fn normalize_value(kind: FieldKind, raw: &str) -> Result<Option<String>, ()> {
+    let mut s = String::new();
+    Ok(normalize_into(kind, raw, &mut s)?.then_some(s))
+}
+
+/// [`normalize_value`] into `out` (cleared first): `Ok(false)` when empty.
+fn normalize_into(kind: FieldKind, raw: &str, out: &mut String) -> Result<bool, ()> {
+    out.clear();
     let t = raw.trim();
     if t.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
-    let v = match kind {
-        FieldKind::GivenName | FieldKind::Surname | FieldKind::FullName | FieldKind::String => {
-            let mut s = String::with_capacity(t.len());
-            for w in t.split_whitespace() {
-                if !s.is_empty() {
-                    s.push(' ');
-                }
-                s.extend(w.chars().flat_map(char::to_uppercase));
-            }
-            s
+    // ASCII upper-casing is char::to_uppercase on ASCII, without the
+    // per-char iterator.
+    let upper = |w: &str, out: &mut String| {
+        if w.is_ascii() {
+            out.extend(w.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+        } else {
+            out.extend(w.chars().flat_map(char::to_uppercase));
         }
-        FieldKind::Curp => t.to_uppercase(),
-        FieldKind::Postcode | FieldKind::Number => t.split_whitespace().collect(),
-        FieldKind::Date => parse_date(t).ok_or(())?.to_string(),
-        FieldKind::Sex => Sex::from_field(t).ok_or(())?.code().to_string(),
-        FieldKind::State => State::from_field(t).ok_or(())?.code().to_string(),
     };
-    Ok(Some(v))
+    match kind {
+        FieldKind::GivenName | FieldKind::Surname | FieldKind::FullName | FieldKind::String => {
+            for w in t.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                upper(w, out);
+            }
+        }
+        FieldKind::Curp => upper(t, out),
+        FieldKind::Postcode | FieldKind::Number => out.extend(t.split_whitespace()),
+        FieldKind::Date => {
+            use std::fmt::Write;
+            let d = parse_date(t).ok_or(())?;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{d}");
+        }
+        FieldKind::Sex => out.push(Sex::from_field(t).ok_or(())?.code()),
+        FieldKind::State => out.push_str(State::from_field(t).ok_or(())?.code()),
+    }
+    Ok(true)
 }
 
 fn parse_date(t: &str) -> Option<Date> {
@@ -226,15 +245,67 @@ impl Plan {
 struct Positions {
     key: Subkey,
     reducer: Reducer,
+    q: usize,
     /// Precomputed positions for unsalted filters (the common q-grams).
     table: Option<GramTable>,
     /// For salted per-field filters: the [`EncodeCache`] slot (shared by
     /// the fields of one group, which have the same key and settings).
     cache_slot: Option<usize>,
+    /// Index of this filter's [`LongEntries`] in an [`EncodeCache`]
+    /// (unsalted tables; salted tables hold their own).
+    id: usize,
+}
+
+/// `BIT[i] = 1 << i`: a load is cheaper than a variable shift (`shl cl`,
+/// several micro-ops without BMI2) on the hottest loop of encoding.
+static BIT: [u64; 64] = {
+    let mut t = [0u64; 64];
+    let mut i = 0;
+    while i < 64 {
+        t[i] = 1 << i;
+        i += 1;
+    }
+    t
+};
+
+/// Sets bit `p` of `base` for each position `p` (out of range: ignored).
+#[inline]
+fn set_bits(base: &mut [u64], ps: &[u16]) {
+    match base.len() {
+        16 => {
+            if let Ok(b) = <&mut [u64; 16]>::try_from(&mut *base) {
+                set_bits_fixed(b, ps);
+            }
+        }
+        8 => {
+            if let Ok(b) = <&mut [u64; 8]>::try_from(&mut *base) {
+                set_bits_fixed(b, ps);
+            }
+        }
+        _ => {
+            for &p in ps {
+                let p = usize::from(p);
+                if let Some(w) = base.get_mut(p >> 6) {
+                    *w |= BIT[p & 63];
+                }
+            }
+        }
+    }
+}
+
+/// [`set_bits`] for the usual lengths (1024 and 512 bits), without bounds
+/// checks: positions come from a [`Reducer`] for this length, so
+/// `p < 64·N` and the `% N` never changes the word.
+#[inline(always)]
+fn set_bits_fixed<const N: usize>(base: &mut [u64; N], ps: &[u16]) {
+    for &p in ps {
+        let p = usize::from(p);
+        base[(p >> 6) % N] |= BIT[p & 63];
+    }
 }
 
 impl Positions {
-    fn new(key: Subkey, bits: u32, q: usize, no_table: bool) -> Positions {
+    fn new(key: Subkey, bits: u32, q: usize, no_table: bool, id: usize) -> Positions {
         let reducer = Reducer::new(bits);
         let table = if no_table {
             None
@@ -244,12 +315,16 @@ impl Positions {
         Positions {
             key,
             reducer,
+            q,
             table,
             cache_slot: None,
+            id,
         }
     }
 
-    /// Sets the `k` positions of every q-gram in `s` (with `salt`) in `base`.
+    /// Sets the `k` positions of every q-gram in `s` (with `salt`) in
+    /// `base`: from the encoder's table (unsalted filters), the cache's
+    /// salt table `lazy`, the long entries `long` (k > 32), or hashed.
     fn set_all(
         &self,
         s: &mut Scratch,
@@ -257,37 +332,50 @@ impl Positions {
         k: usize,
         base: &mut [u64],
         mut lazy: Option<&mut GramTable>,
+        mut long: Option<&mut LongEntries>,
     ) {
-        let mut set = |p: usize| {
-            if let Some(w) = base.get_mut(p / 64) {
-                *w |= 1u64 << (p % 64);
-            }
-        };
+        let key = self.key.bytes();
+        let salt = salt.as_bytes();
+        let r = self.reducer;
         let mut input = std::mem::take(&mut s.input);
         for g in s.grams() {
-            let found = match (&self.table, lazy.as_deref_mut()) {
-                (Some(t), _) => t.get(g, k),
-                (None, Some(t)) => t.get_or_fill(
-                    self.key.bytes(),
-                    salt.as_bytes(),
-                    g,
-                    k,
-                    self.reducer,
-                    &mut input,
-                ),
-                (None, None) => None,
+            let done = match table_index(self.q, g) {
+                None => false,
+                Some(i) if k <= TABLE_K => {
+                    let e = match (&self.table, lazy.as_deref_mut()) {
+                        (Some(t), _) => t.entry(i),
+                        (None, Some(t)) => t.entry_or_fill(i, key, salt, g, r, &mut input),
+                        (None, None) => None,
+                    };
+                    match e {
+                        Some(e) => {
+                            set_bits(base, e.get(..k).unwrap_or(e));
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Some(i) => {
+                    let l = match (&self.table, lazy.as_deref_mut()) {
+                        (Some(_), _) => long.as_deref_mut(),
+                        (None, Some(t)) => Some(&mut t.long),
+                        (None, None) => None,
+                    };
+                    match l {
+                        Some(l) => {
+                            set_bits(base, l.get_or_fill(i, key, salt, g, k, r, &mut input));
+                            true
+                        }
+                        None => false,
+                    }
+                }
             };
-            match found {
-                Some(ps) => ps.iter().for_each(|&p| set(usize::from(p))),
-                None => positions(
-                    self.key.bytes(),
-                    salt.as_bytes(),
-                    g,
-                    k,
-                    self.reducer,
-                    &mut input,
-                    &mut set,
-                ),
+            if !done {
+                positions(key, salt, g, k, r, &mut input, |p| {
+                    if let Some(w) = base.get_mut(p / 64) {
+                        *w |= 1u64 << (p % 64);
+                    }
+                });
             }
         }
         s.input = input;
@@ -301,6 +389,68 @@ struct FieldPlan {
     record_bits: u32,
     record: Positions,
     filter: Option<(Plan, Positions, u32)>,
+}
+
+impl FieldPlan {
+    /// Sets the bits of value `v` (salt `salt`, bit budget `budget`) for
+    /// filter `pos` in `base` (all zero on entry): remembered in `memo`
+    /// when given, else computed (`n` caches the value's q-gram count; the
+    /// q-grams are loaded into the scratch on first need).
+    #[allow(clippy::too_many_arguments)]
+    fn memoized(
+        &self,
+        pos: &Positions,
+        s: &mut Scratch,
+        memo: Option<&mut ValueMemo>,
+        v: &str,
+        salt: &str,
+        n: &mut Option<usize>,
+        budget: u32,
+        base: &mut [u64],
+        lazy: Option<&mut GramTable>,
+        long: Option<&mut LongEntries>,
+    ) {
+        let mut key = [0u8; MEMO_KEY];
+        let memo = memo.filter(|_| {
+            let (sl, vl) = (salt.len(), v.len());
+            if sl + vl + 2 > MEMO_KEY || base.len() > MEMO_WORDS {
+                return false;
+            }
+            // Both lengths are below MEMO_KEY.
+            key[0] = sl as u8;
+            key[1] = vl as u8;
+            key[2..2 + sl].copy_from_slice(salt.as_bytes());
+            key[2 + sl..2 + sl + vl].copy_from_slice(v.as_bytes());
+            true
+        });
+        if let Some(bits) = memo.as_ref().and_then(|m| m.get(&key)) {
+            base.copy_from_slice(&bits[..base.len()]);
+            return;
+        }
+        let n = match *n {
+            Some(n) => n,
+            None => {
+                s.grams.clear();
+                s.ends.clear();
+                let (grams, ends) = (&mut s.grams, &mut s.ends);
+                let c = for_each_qgram(v, self.q, self.pad, &mut s.chars, &mut s.bytes, |g| {
+                    grams.extend_from_slice(g);
+                    ends.push(grams.len());
+                });
+                *n = Some(c);
+                c
+            }
+        };
+        let k = ((budget as usize + n / 2) / n.max(1)).max(1);
+        pos.set_all(s, salt, k, base, lazy, long);
+        if let Some(m) = memo {
+            if m.len() < MAX_MEMO {
+                let mut bits = [0u64; MEMO_WORDS];
+                bits[..base.len()].copy_from_slice(base);
+                m.insert(key, bits);
+            }
+        }
+    }
 }
 
 /// Encodes records of one schema under one key.
@@ -320,18 +470,90 @@ pub struct Encoder {
 /// field group (a table is about 100 KB; birth years need about 120).
 const MAX_SALTS: usize = 256;
 
+/// Largest number of values an [`EncodeCache`] remembers the bits of, per
+/// filter and field: 7/8 of 8192 buckets, so a full map is 8192 entries of
+/// 160 bytes (1.3 MB; at most 10 maps for the padrón schema). Names, dates
+/// and codes repeat heavily in a padrón (Zipf-like), so the first values
+/// seen cover most records; later new values are encoded without being
+/// remembered.
+const MAX_MEMO: usize = 7 << 10;
+
 /// Reusable state for [`Encoder::encode_with`]: scratch buffers and, for
 /// salted per-field filters, the positions of the q-grams already seen for
-/// each salt value (e.g. birth year). One per thread; it holds key-derived
-/// data, so its `Debug` shows sizes only. Memory is bounded (about 100 KB
-/// per salt value and group, at most 256 values per group).
+/// each salt value (e.g. birth year), and the bits of the values already
+/// encoded (per filter, up to 7168 values: repeated names and dates cost a
+/// lookup). One per thread; it holds key-derived data, so its `Debug`
+/// shows sizes only. Memory is bounded: about 100 KB per salt value and
+/// group (at most 256 values per group) and 1.3 MB per filter and field.
 #[derive(Default)]
 pub struct EncodeCache {
     /// The encoder whose positions the tables hold (`None`: no tables).
     owner: Option<u64>,
     scratch: Scratch,
-    salted: Vec<std::collections::HashMap<String, GramTable>>,
+    salted: Vec<SaltTables>,
+    /// Long entries of the encoder's unsalted tables, by `Positions::id`.
+    long: Vec<LongEntries>,
+    /// The bits each (salt, value) sets in a filter before hardening, by
+    /// `Positions::id`: a field's bits depend on nothing else, so a
+    /// repeated value costs a lookup instead of one per q-gram position.
+    memo: Vec<ValueMemo>,
 }
+
+/// Key: `len(salt)`, `len(value)`, the salt, the value, zero-padded
+/// (unambiguous); values and masks are stored inline in the table, so a
+/// hit reads one entry instead of chasing a key and a mask on the heap.
+/// Longer salt-and-value pairs and filters over [`MEMO_WORDS`] words are
+/// not remembered.
+type ValueMemo = std::collections::HashMap<[u8; MEMO_KEY], [u64; MEMO_WORDS], BuildSaltHasher>;
+
+const MEMO_KEY: usize = 32;
+const MEMO_WORDS: usize = 16;
+
+/// Salt tables of one group, by salt value.
+type SaltTables = std::collections::HashMap<String, GramTable, BuildSaltHasher>;
+
+/// An FNV-style hash for the cache's maps: keys are short (a birth year, a name),
+/// looked up once per field and record, and the maps are capped
+/// ([`MAX_SALTS`], [`MAX_MEMO`]), so SipHash's flooding resistance buys
+/// little and costs a large share of a lookup.
+#[derive(Clone, Copy)]
+struct SaltHasher(u64);
+
+impl Default for SaltHasher {
+    fn default() -> Self {
+        SaltHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for SaltHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Eight bytes per multiply (the memo keys are 32 bytes).
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0 ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x0100_0000_01b3)
+                .rotate_left(23);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        // FNV's low bits are weak and hashbrown picks buckets with them:
+        // finish with the MurmurHash3 64-bit mixer.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+type BuildSaltHasher = std::hash::BuildHasherDefault<SaltHasher>;
 
 /// Distinguishes encoders so a cache filled by one is never read by another.
 static NEXT_ENCODER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -343,6 +565,7 @@ impl fmt::Debug for EncodeCache {
                 "salt_tables",
                 &self.salted.iter().map(|m| m.len()).sum::<usize>(),
             )
+            .field("values", &self.memo.iter().map(|m| m.len()).sum::<usize>())
             .finish()
     }
 }
@@ -350,12 +573,18 @@ impl fmt::Debug for EncodeCache {
 /// Per-call scratch buffers.
 #[derive(Default)]
 struct Scratch {
+    /// Normalized values, one buffer per field (reused), and whether each
+    /// field had one.
+    values: Vec<String>,
+    present: Vec<bool>,
     chars: Vec<char>,
     bytes: Vec<u8>,
     /// The current value's distinct q-grams, concatenated; `ends` splits them.
     grams: Vec<u8>,
     ends: Vec<usize>,
     input: Vec<u8>,
+    /// One field's bits before they are ORed into the record filter.
+    contrib: Vec<u64>,
     record_base: Vec<u64>,
     base: Vec<u64>,
     tmp: Vec<u64>,
@@ -388,11 +617,13 @@ impl Encoder {
             let group = f.group();
             let q = usize::from(f.q());
             // Tables only for unsalted filters the field contributes to.
+            let id = 2 * fields.len();
             let record_pos = Positions::new(
                 key.derive(&Purpose::BloomRecordPositions { group })?,
                 schema.record.bits,
                 q,
                 schema.record.hardening.salt.is_some() || f.record_bits == 0,
+                id,
             );
             let filter = match &f.filter {
                 Some(ff) => Some((
@@ -408,6 +639,7 @@ impl Encoder {
                         ff.bits,
                         q,
                         ff.hardening.salt.is_some(),
+                        id + 1,
                     ),
                     ff.budget,
                 )),
@@ -467,6 +699,12 @@ impl Encoder {
             owner: Some(self.id),
             scratch: Scratch::default(),
             salted: (0..self.cache_slots).map(|_| Default::default()).collect(),
+            long: (0..2 * self.fields.len())
+                .map(|_| Default::default())
+                .collect(),
+            memo: (0..2 * self.fields.len())
+                .map(|_| Default::default())
+                .collect(),
         }
     }
 
@@ -505,32 +743,49 @@ impl Encoder {
             });
         }
         let mut report = EncodeReport::default();
-        let mut values: Vec<Option<String>> = Vec::with_capacity(row.len());
-        for (i, (cell, f)) in row.iter().zip(&self.fields).enumerate() {
-            let v = match cell.map(|c| normalize_value(f.kind, c)) {
-                None | Some(Ok(None)) => {
+        if cache.owner.is_some_and(|o| o != self.id) {
+            *cache = self.new_cache();
+        }
+        let s = &mut cache.scratch;
+        let salted = &mut cache.salted;
+        let long = &mut cache.long;
+        let memo = &mut cache.memo;
+        // Normalized values in reused buffers (taken out of the scratch
+        // while the scratch is lent to `set_all`).
+        let mut values = std::mem::take(&mut s.values);
+        let mut present = std::mem::take(&mut s.present);
+        values.resize_with(row.len(), String::new);
+        present.clear();
+        for (i, ((cell, f), buf)) in row.iter().zip(&self.fields).zip(&mut values).enumerate() {
+            let ok = match cell.map(|c| normalize_into(f.kind, c, buf)) {
+                None | Some(Ok(false)) => {
                     report.missing.push(i);
-                    None
+                    false
                 }
-                Some(Ok(Some(v))) => Some(v),
+                Some(Ok(true)) => true,
                 Some(Err(())) => {
                     report.invalid.push(i);
-                    None
+                    false
                 }
             };
-            values.push(v);
+            present.push(ok);
         }
+        let value = |j: usize| -> Option<&str> {
+            present
+                .get(j)
+                .copied()
+                .unwrap_or(false)
+                .then(|| values.get(j).map(String::as_str))
+                .flatten()
+        };
         let salt_of = |plan: &Plan| -> Result<Option<&str>, ()> {
             match plan.salt {
                 None => Ok(Some("")),
-                Some((j, part)) => {
-                    let v = values.get(j).and_then(|v| v.as_deref());
-                    match (v, part) {
-                        (None, _) => Err(()),
-                        (Some(v), SaltPart::Whole) => Ok(Some(v)),
-                        (Some(v), SaltPart::Year) => Ok(v.get(..4)),
-                    }
-                }
+                Some((j, part)) => match (value(j), part) {
+                    (None, _) => Err(()),
+                    (Some(v), SaltPart::Whole) => Ok(Some(v)),
+                    (Some(v), SaltPart::Year) => Ok(v.get(..4)),
+                },
             }
         };
         let record_salt = match salt_of(&self.record) {
@@ -540,34 +795,39 @@ impl Encoder {
                 None
             }
         };
-        if cache.owner.is_some_and(|o| o != self.id) {
-            *cache = self.new_cache();
-        }
-        let s = &mut cache.scratch;
-        let salted = &mut cache.salted;
         let mut record_base = std::mem::take(&mut s.record_base);
         record_base.clear();
         record_base.resize(self.record.base_bits as usize / 64, 0);
-        for (i, (f, v)) in self.fields.iter().zip(&values).enumerate() {
-            let Some(v) = v else {
+        for (i, f) in self.fields.iter().enumerate() {
+            let Some(v) = value(i) else {
                 if let Some((plan, _, _)) = &f.filter {
                     let slot = self.layout.fields[i].slot;
                     out[slot.offset..slot.offset + plan.out_words].fill(0);
                 }
                 continue;
             };
-            s.grams.clear();
-            s.ends.clear();
-            let (grams, ends) = (&mut s.grams, &mut s.ends);
-            let n = for_each_qgram(v, f.q, f.pad, &mut s.chars, &mut s.bytes, |g| {
-                grams.extend_from_slice(g);
-                ends.push(grams.len());
-            });
-            let k_of = |budget: u32| ((budget as usize + n / 2) / n.max(1)).max(1);
+            let mut n = None;
             // Record filter.
             if let (Some(salt), true) = (record_salt, f.record_bits > 0) {
-                f.record
-                    .set_all(s, salt, k_of(f.record_bits), &mut record_base, None);
+                let mut contrib = std::mem::take(&mut s.contrib);
+                contrib.clear();
+                contrib.resize(record_base.len(), 0);
+                f.memoized(
+                    &f.record,
+                    s,
+                    memo.get_mut(f.record.id),
+                    v,
+                    salt,
+                    &mut n,
+                    f.record_bits,
+                    &mut contrib,
+                    None,
+                    long.get_mut(f.record.id),
+                );
+                for (w, c) in record_base.iter_mut().zip(&contrib) {
+                    *w |= c;
+                }
+                s.contrib = contrib;
             }
             // Per-field filter.
             if let Some((plan, pos, budget)) = &f.filter {
@@ -588,7 +848,18 @@ impl Encoder {
                                 }
                                 m.get_mut(salt)
                             });
-                        pos.set_all(s, salt, k_of(*budget), &mut base, lazy);
+                        f.memoized(
+                            pos,
+                            s,
+                            memo.get_mut(pos.id),
+                            v,
+                            salt,
+                            &mut n,
+                            *budget,
+                            &mut base,
+                            lazy,
+                            long.get_mut(pos.id),
+                        );
                         plan.finish(
                             &mut base,
                             &mut s.tmp,
@@ -614,6 +885,8 @@ impl Encoder {
             out[r.offset..r.offset + r.words].fill(0);
         }
         s.record_base = record_base;
+        s.values = values;
+        s.present = present;
         Ok(report)
     }
 
@@ -894,6 +1167,68 @@ mod tests {
             .encode_with(&mut cache, &row(&PEOPLE[0]), &mut out)
             .unwrap();
         assert_eq!(out, other.encode(&row(&PEOPLE[0])).unwrap().0);
+    }
+
+    #[test]
+    fn remembered_values_give_the_same_output() {
+        // Values a cache takes different paths for: short (k > 32), long
+        // (not remembered), non-ASCII (hashed q-grams), missing, invalid,
+        // the same name under other salts; three passes so the second and
+        // third hit what the first remembered.
+        let e = Encoder::new(&key(6), Schema::padron()).unwrap();
+        let rows: Vec<[Option<&str>; 6]> = vec![
+            [
+                Some("ANA"),
+                Some("DIAZ"),
+                Some("A"),
+                Some("2001-07-30"),
+                Some("M"),
+                Some("NL"),
+            ],
+            [
+                Some("ANA"),
+                Some("DIAZ"),
+                Some("A"),
+                Some("1999-07-30"),
+                Some("M"),
+                Some("NL"),
+            ],
+            [
+                Some("MARIA DE LOS ANGELES GUADALUPE DEL CARMEN"),
+                Some("NÚÑEZ"),
+                None,
+                Some("1985-02-30"),
+                Some("X"),
+                Some("NE"),
+            ],
+            [
+                Some("maría"),
+                Some("  Diaz "),
+                Some("LUZ"),
+                Some("12/03/1985"),
+                None,
+                Some("09"),
+            ],
+            [
+                Some("Z"),
+                Some("ÑU"),
+                Some("O'HARA-7"),
+                Some("19850312"),
+                Some("H"),
+                Some("DF"),
+            ],
+        ];
+        let mut cache = e.new_cache();
+        for _ in 0..3 {
+            for r in &rows {
+                let mut out = vec![0u64; e.layout().words_per_record];
+                let rep = e.encode_with(&mut cache, r, &mut out).unwrap();
+                let (want, want_rep) = e.encode(r).unwrap();
+                assert_eq!(out, want, "{r:?}");
+                assert_eq!(rep, want_rep);
+            }
+        }
+        assert!(format!("{cache:?}").contains("values"));
     }
 
     #[test]

@@ -42,11 +42,13 @@ mod harden;
 mod prf;
 mod qgram;
 mod schema;
+mod simd;
 
 use std::fmt;
 
 pub use bits::{
-    and_count, dice, dice_at_least, dice_with_counts, popcount, BitVector, DiceThreshold,
+    and_count, dice, dice_at_least, dice_kernel, dice_with_counts, popcount, BitVector,
+    DiceThreshold,
 };
 pub use encoder::{
     normalize_value, EncodeCache, EncodeReport, Encoder, FieldSlot, FilterLayout, Slot,

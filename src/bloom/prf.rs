@@ -131,19 +131,56 @@ const SYMBOL: [u8; 256] = {
     t
 };
 /// Positions kept per table entry (one 64-byte XOF block's worth).
-const TABLE_K: usize = 32;
+pub(crate) const TABLE_K: usize = 32;
+
+/// Position lists longer than [`TABLE_K`] (short values spread their
+/// budget over few q-grams: `ANA` sets 40–45 bits per bigram), computed on
+/// first use and kept, keyed by table index. One per filter and salt.
+#[derive(Default)]
+pub(crate) struct LongEntries {
+    map: std::collections::HashMap<usize, Vec<u16>>,
+}
+
+impl LongEntries {
+    /// The first `k` positions of `gram` (table index `i`), from the same
+    /// stream as [`positions`].
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn get_or_fill(
+        &mut self,
+        i: usize,
+        key: &[u8; 32],
+        salt: &[u8],
+        gram: &[u8],
+        k: usize,
+        r: Reducer,
+        input: &mut Vec<u8>,
+    ) -> &[u16] {
+        let e = self.map.entry(i).or_default();
+        if e.len() < k {
+            // Whole 64-byte blocks' worth, so nearby k reuse the entry.
+            let want = k.next_multiple_of(TABLE_K);
+            e.clear();
+            positions(key, salt, gram, want, r, input, |p| e.push(p as u16));
+        }
+        e.get(..k).unwrap_or(e)
+    }
+}
 
 /// Positions of q-grams (q ≤ 2) over [`TABLE_ALPHABET`] for one filter
 /// and one salt: the same values [`positions`] gives, looked up instead of
 /// hashed. Built whole for unsalted filters ([`GramTable::build`]) or filled
 /// on demand for one salt value ([`GramTable::lazy`]). Holds key-derived data.
 pub(crate) struct GramTable {
+    /// Read by the lookups by gram, which only tests use.
+    #[cfg_attr(not(test), allow(dead_code))]
     q: usize,
     entries: Vec<[u16; TABLE_K]>,
     filled: Vec<bool>,
+    /// Entries longer than [`TABLE_K`] for lazy (salted) tables.
+    pub(crate) long: LongEntries,
 }
 
-fn table_index(q: usize, gram: &[u8]) -> Option<usize> {
+pub(crate) fn table_index(q: usize, gram: &[u8]) -> Option<usize> {
     if gram.len() != q {
         return None;
     }
@@ -206,6 +243,7 @@ impl GramTable {
             q,
             entries,
             filled: vec![true; count],
+            long: LongEntries::default(),
         })
     }
 
@@ -216,12 +254,13 @@ impl GramTable {
             q,
             entries: vec![[0; TABLE_K]; count],
             filled: vec![false; count],
+            long: LongEntries::default(),
         })
     }
 
     /// The first `k` positions of `gram`, if it is in the (filled) table
     /// and `k <= 32`.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn get(&self, gram: &[u8], k: usize) -> Option<&[u16]> {
         let i = table_index(self.q, gram)?;
         if k > TABLE_K || !*self.filled.get(i)? {
@@ -230,8 +269,37 @@ impl GramTable {
         self.entries.get(i).and_then(|e| e.get(..k))
     }
 
-    /// Like [`GramTable::get`], computing a missing entry for `salt`.
+    /// Entry `i` (a [`table_index`]) if filled: its first [`TABLE_K`]
+    /// positions.
     #[inline]
+    pub(crate) fn entry(&self, i: usize) -> Option<&[u16; TABLE_K]> {
+        if !*self.filled.get(i)? {
+            return None;
+        }
+        self.entries.get(i)
+    }
+
+    /// Entry `i`, computed for `salt` if missing.
+    #[inline]
+    pub(crate) fn entry_or_fill(
+        &mut self,
+        i: usize,
+        key: &[u8; 32],
+        salt: &[u8],
+        gram: &[u8],
+        r: Reducer,
+        input: &mut Vec<u8>,
+    ) -> Option<&[u16; TABLE_K]> {
+        let (e, f) = (self.entries.get_mut(i)?, self.filled.get_mut(i)?);
+        if !*f {
+            *e = table_entry(key, salt, gram, r, input);
+            *f = true;
+        }
+        Some(e)
+    }
+
+    /// Like [`GramTable::get`], computing a missing entry for `salt`.
+    #[cfg(test)]
     pub(crate) fn get_or_fill(
         &mut self,
         key: &[u8; 32],

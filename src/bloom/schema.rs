@@ -320,12 +320,12 @@ impl Schema {
 }
 
 fn check_filter(bits: u32, h: &Hardening) -> Result<(), String> {
-    if !(64..=MAX_BITS).contains(&bits) || bits % 64 != 0 {
+    if !(64..=MAX_BITS).contains(&bits) || !bits.is_multiple_of(64) {
         return Err(format!(
             "bits must be a multiple of 64 from 64 to {MAX_BITS}"
         ));
     }
-    if h.fold > 4 || (bits >> h.fold) % 64 != 0 || (bits >> h.fold) << h.fold != bits {
+    if h.fold > 4 || !(bits >> h.fold).is_multiple_of(64) || (bits >> h.fold) << h.fold != bits {
         return Err("fold leaves a length that is not a multiple of 64".into());
     }
     if let Some(e) = h.blip_epsilon {

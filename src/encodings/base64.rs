@@ -34,7 +34,7 @@ pub fn encode_into(bytes: &[u8], out: &mut String) {
 /// (wrong length, bad symbol, bad padding, non-zero trailing bits).
 pub fn decode(text: &str) -> Option<Vec<u8>> {
     let b = text.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return None;
     }
     let val = |c: u8| -> Option<u32> {

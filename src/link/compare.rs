@@ -208,13 +208,14 @@ impl Sim {
 /// popcount(a & b) over packed words (pairs beyond the shorter are 0).
 #[inline]
 pub(crate) fn and_count(a: &[u64], b: &[u64]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum()
+    // The bloom kernel: AVX-512 popcounts where the CPU has them.
+    crate::bloom::and_count(a, b)
 }
 
 /// popcount of packed words.
 #[inline]
 pub(crate) fn popcount(a: &[u64]) -> u32 {
-    a.iter().map(|x| x.count_ones()).sum()
+    crate::bloom::popcount(a)
 }
 
 #[derive(Clone, Debug)]
@@ -524,7 +525,7 @@ impl Comparator {
                         } else {
                             m[p][q].dice()
                         };
-                        if best.map_or(true, |(bd, _, _)| d > bd) {
+                        if best.is_none_or(|(bd, _, _)| d > bd) {
                             best = Some((d, p, q));
                         }
                     }

@@ -239,8 +239,7 @@ impl MemInput {
                     self.field_present.push(words.iter().any(|&w| w != 0));
                 }
                 None => {
-                    self.fields
-                        .extend(std::iter::repeat(0).take(self.field_words));
+                    self.fields.extend(std::iter::repeat_n(0, self.field_words));
                     self.field_present.push(false);
                 }
             }

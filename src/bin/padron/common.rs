@@ -186,7 +186,7 @@ impl Progress {
     pub fn tick(&mut self) {
         self.count += 1;
         if self.enabled
-            && self.count % 4096 == 0
+            && self.count.is_multiple_of(4096)
             && self.last.elapsed() > Duration::from_millis(500)
         {
             self.last = Instant::now();
