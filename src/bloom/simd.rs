@@ -4,11 +4,12 @@
 //! one thing: calling a `#[target_feature]` function, which the compiler
 //! cannot prove safe on a CPU that lacks the feature. Every such call sits
 //! behind `is_x86_feature_detected!` for exactly the features the callee
-//! enables, which is the whole safety argument. The kernels themselves are
-//! ordinary safe Rust (no intrinsics, no raw pointers): enabling
-//! `avx512f` + `avx512vpopcntdq` lets LLVM turn the same loops into
-//! `vpandq` + `vpopcntq` on 512-bit registers, eight words per instruction
-//! instead of one `popcnt` per word.
+//! enables, which is the whole safety argument. The kernels are ordinary
+//! Rust loops (enabling `avx512f` + `avx512vpopcntdq` lets LLVM turn them
+//! into `vpandq` + `vpopcntq` on 512-bit registers, eight words per
+//! instruction instead of one `popcnt` per word), except the batch kernel's
+//! unaligned 512-bit load and store, whose operands are `&[u64; 8]` /
+//! `&mut [u64; 8]`: 64 bytes valid by their type.
 //!
 //! Why not safe code only: with the crate's baseline (x86-64-v2) the best
 //! scalar loop issues one `popcnt` per word, so a 1024-bit comparison costs
