@@ -24,7 +24,10 @@
 //! ```
 //!
 //! For many rows reuse one [`Normalizer`]: it keeps its scratch buffers, so
-//! each name costs two allocations (its text buffer and its token list).
+//! each name costs one allocation (its text buffer; more than four given
+//! names add a token list). Fields already in the `match` alphabet
+//! (uppercase words, single spaces) take a fast path that reads them in
+//! place; [`normalize`] then needs no normalizer either.
 //!
 //! Entry points: [`normalize`] / [`Normalizer::normalize`] (three `&str`
 //! fields), [`normalize_bytes`] / [`Normalizer::normalize_bytes`] (three
@@ -39,6 +42,7 @@
 //! readable `Debug` for tests; do not log them.
 
 mod decode;
+mod fast;
 mod fold;
 mod freq;
 mod parse;
@@ -284,7 +288,10 @@ impl<'f> Normalizer<'f> {
 
 /// [`Normalizer::normalize`] with default options and fresh buffers.
 pub fn normalize(given: &str, paternal: &str, maternal: &str) -> ParsedName {
-    Normalizer::default().normalize(given, paternal, maternal)
+    // Default options have no space marker: the fast path applies, and
+    // needs no normalizer (whose construction allocates).
+    fast::fields([given, paternal, maternal], Flags::default())
+        .unwrap_or_else(|| Normalizer::default().normalize(given, paternal, maternal))
 }
 
 /// [`Normalizer::normalize_bytes`] with default options and fresh buffers.
