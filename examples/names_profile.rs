@@ -17,7 +17,10 @@ use padron::name::{self, Normalizer};
 use padron::phonetic;
 use padron::similarity::{self, PreparedGiven};
 
-const PAIRS: [((&str, &str, &str), (&str, &str, &str)); 6] = [
+/// (given, paternal, maternal).
+type Fields = (&'static str, &'static str, &'static str);
+
+const PAIRS: [(Fields, Fields); 6] = [
     (
         ("JUAN CARLOS", "LOPEZ", "RUIZ"),
         ("JUAN CARLOS", "LOPEZ", "RUIZ"),

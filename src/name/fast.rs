@@ -30,17 +30,17 @@ const SLOW: u16 = class::TITLE
     | class::ABBR_SURNAME;
 
 /// The words of one field: byte ranges into the field and their classes.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Words {
     n: usize,
-    spans: [(u32, u32); MAX_TOKENS],
+    spans: [(u8, u8); MAX_TOKENS],
     classes: [u16; MAX_TOKENS],
 }
 
 impl Words {
     fn word<'t>(&self, text: &'t str, i: usize) -> &'t str {
         let (s, e) = self.spans.get(i).copied().unwrap_or_default();
-        text.get(s as usize..e as usize).unwrap_or_default()
+        text.get(usize::from(s)..usize::from(e)).unwrap_or_default()
     }
 
     fn class(&self, i: usize) -> u16 {
@@ -92,7 +92,20 @@ fn space_mask(bytes: &[u8]) -> Option<u64> {
         shift += 8;
     }
     let rest = chunks.remainder();
-    if !rest.is_empty() {
+    if !rest.is_empty() && bytes.len() >= 8 {
+        // The last 8 bytes, overlapping bytes already scanned (which give
+        // the same bits again).
+        let start = bytes.len() - 8;
+        let mut b = [0u8; 8];
+        if let Some(last) = bytes.get(start..) {
+            b.copy_from_slice(last);
+        }
+        let (bits, ok) = chunk_scan(u64::from_le_bytes(b));
+        if !ok {
+            return None;
+        }
+        mask |= bits << start;
+    } else if !rest.is_empty() {
         // The last bytes, padded with letters (no memcpy call).
         let x = rest
             .iter()
@@ -137,11 +150,12 @@ fn words(text: &str, w: &mut Words) -> bool {
         } else {
             rest.trailing_zeros() as usize
         };
-        let c = tables::classify(text.get(start..end).unwrap_or_default());
+        let c = tables::classify_bytes(bytes.get(start..end).unwrap_or_default());
         let (Some(span), Some(class)) = (w.spans.get_mut(w.n), w.classes.get_mut(w.n)) else {
             return false;
         };
-        *span = (start as u32, end as u32);
+        // At most 64 bytes.
+        *span = (start as u8, end as u8);
         *class = c;
         w.n += 1;
         all |= c;
@@ -169,26 +183,36 @@ fn words(text: &str, w: &mut Words) -> bool {
     true
 }
 
-/// The fast path of `Scratch::fields` (no frequency table, and no unknown
-/// marker that is a space): `None` when the general path must run.
-pub(crate) fn fields(raw: [&str; 3], flags: Flags) -> Option<ParsedName> {
+/// The words of the three fields, as found by [`scan`].
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Scan([Words; 3]);
+
+/// The first half of the fast path of `Scratch::fields` (for callers with
+/// no frequency table and no unknown marker that is a space): splits and
+/// classifies the fields into `out`; false when the general path must run.
+/// The caller then calls [`build`] (split so that the name is built in
+/// the caller's return slot, not moved out of an `Option`).
+pub(crate) fn scan(raw: [&str; 3], out: &mut Scan) -> bool {
     let [g, p, m] = raw;
-    let empty = Words {
-        n: 0,
-        spans: [(0, 0); MAX_TOKENS],
-        classes: [0; MAX_TOKENS],
-    };
-    let (mut gw, mut pw, mut mw) = (empty, empty, empty);
-    if !(words(g, &mut gw) && words(p, &mut pw) && words(m, &mut mw)) {
-        return None;
+    let [gw, pw, mw] = &mut out.0;
+    if !(words(g, gw) && words(p, pw) && words(m, mw)) {
+        return false;
     }
     // §3 split-field repair would apply.
     if pw.len() > 0 && mw.len() > 0 {
         let last = pw.class(pw.len() - 1);
         if last & class::SURNAME_PARTICLE != 0 || (pw.len() == 1 && last & class::JOINER != 0) {
-            return None;
+            return false;
         }
     }
+    true
+}
+
+/// The second half of the fast path: the name of fields that [`scan`]
+/// accepted into `words`.
+pub(crate) fn build(raw: [&str; 3], words: &Scan, flags: Flags) -> ParsedName {
+    let [g, p, m] = raw;
+    let [gw, pw, mw] = &words.0;
     let raw_len = g.len() + p.len() + m.len();
     let mut buf = String::with_capacity(3 * raw_len + 32);
     let mut raw_spans = [Span::default(); 3];
@@ -198,10 +222,10 @@ pub(crate) fn fields(raw: [&str; 3], flags: Flags) -> Option<ParsedName> {
         *span = Span::of(&buf)(start);
     }
     let mut tokens = TokenStore::default();
-    let given = (gw.len() > 0).then(|| write_given(&mut buf, g, &gw, &mut tokens));
-    let paternal = write_surname(&mut buf, p, &pw);
-    let maternal = write_surname(&mut buf, m, &mw);
-    Some(ParsedName {
+    let given = (gw.len() > 0).then(|| write_given(&mut buf, g, gw, &mut tokens));
+    let paternal = write_surname(&mut buf, p, pw);
+    let maternal = write_surname(&mut buf, m, mw);
+    ParsedName {
         buf,
         raw: raw_spans,
         raw_is_full_name: false,
@@ -212,7 +236,14 @@ pub(crate) fn fields(raw: [&str; 3], flags: Flags) -> Option<ParsedName> {
         married: None,
         flags,
         order: ParseOrder::Fields,
-    })
+    }
+}
+
+/// [`scan`] then [`build`].
+#[cfg(test)]
+fn fields(raw: [&str; 3], flags: Flags) -> Option<ParsedName> {
+    let mut w = Scan::default();
+    scan(raw, &mut w).then(|| build(raw, &w, flags))
 }
 
 /// Same layout as `Scratch::assemble` for the given names.
@@ -222,6 +253,7 @@ fn write_given(buf: &mut String, text: &str, w: &Words, tokens: &mut TokenStore)
     let mut any_sig = false;
     for i in 0..w.len() {
         let (s, e) = w.spans.get(i).copied().unwrap_or_default();
+        let (s, e) = (u32::from(s), u32::from(e));
         let c = w.class(i);
         let mut kind = 0;
         if c & class::PREFIX != 0 {
@@ -300,7 +332,7 @@ fn write_surname(buf: &mut String, text: &str, w: &Words) -> Option<SurnameSpan>
         .take_while(|&i| w.class(i) & class::SURNAME_PARTICLE != 0)
         .count();
     let lead = if lead == w.len() { 0 } else { lead };
-    let core = start as u32 + w.spans.get(lead).map_or(0, |s| s.0);
+    let core = start as u32 + w.spans.get(lead).map_or(0, |s| u32::from(s.0));
     let j_start = buf.len();
     for i in 0..w.len() {
         buf.push_str(w.word(text, i));

@@ -290,8 +290,13 @@ impl<'f> Normalizer<'f> {
 pub fn normalize(given: &str, paternal: &str, maternal: &str) -> ParsedName {
     // Default options have no space marker: the fast path applies, and
     // needs no normalizer (whose construction allocates).
-    fast::fields([given, paternal, maternal], Flags::default())
-        .unwrap_or_else(|| Normalizer::default().normalize(given, paternal, maternal))
+    let raw = [given, paternal, maternal];
+    let mut words = fast::Scan::default();
+    if fast::scan(raw, &mut words) {
+        fast::build(raw, &words, Flags::default())
+    } else {
+        Normalizer::default().normalize(given, paternal, maternal)
+    }
 }
 
 /// [`Normalizer::normalize_bytes`] with default options and fresh buffers.

@@ -384,8 +384,9 @@ impl Scratch {
         // space that is an unknown-letter marker, or Ñ recovery, needs the
         // general one.
         if frequencies.is_none() && !opts.unknown_markers.contains(&' ') {
-            if let Some(n) = fast::fields(raw, flags) {
-                return n;
+            let mut words = fast::Scan::default();
+            if fast::scan(raw, &mut words) {
+                return fast::build(raw, &words, flags);
             }
         }
         self.fields_general(raw, flags, opts, frequencies)
