@@ -144,13 +144,33 @@ impl AgreementKeys {
 /// Primary and alternate keys of one token.
 pub fn agreement_keys(token: &str) -> AgreementKeys {
     let (s, xw) = letters(token);
-    let primary = key_of::<false>(&s, false).0;
+    let primary = key_of::<false, false>(&s, false).0;
     let alternate = if xw {
-        key_of::<false>(&s, true).0
+        key_of::<false, false>(&s, true).0
     } else {
         primary
     };
     AgreementKeys { primary, alternate }
+}
+
+/// A cheap necessary condition for [`agree`]: the first symbols of the
+/// two tokens' primary or alternate keys meet (agreement needs equal,
+/// non-empty keys, so equal first symbols). Only the first symbol of each
+/// key is computed.
+pub fn may_agree(a: &str, b: &str) -> bool {
+    let first = |t: &str| {
+        let (s, xw) = letters(t);
+        let p = key_of::<false, true>(&s, false).0.bytes[0];
+        let alt = if xw {
+            key_of::<false, true>(&s, true).0.bytes[0]
+        } else {
+            p
+        };
+        (p, alt)
+    };
+    let ((pa, aa), (pb, ab)) = (first(a), first(b));
+    // 0 is the empty key, which agrees with nothing.
+    pa != 0 && pb != 0 && (pa == pb || pa == ab || aa == pb || aa == ab)
 }
 
 /// Which scan of §4 to run.
@@ -296,9 +316,11 @@ static PLAIN: [u8; 256] = {
     t
 };
 
-/// The collapsed key of letters `s` and, if `COARSE` (else empty), its
-/// coarse key ([`coarse`]), built in one pass. Same symbols as [`scan`] (a unit test checks it).
-fn key_of<const COARSE: bool>(s: &[u8], alt: bool) -> (Key, Key) {
+/// The collapsed key of letters `s` (if `FIRST`, a prefix of it with at
+/// least its first symbol)
+/// and, if `COARSE` (else empty), its coarse key ([`coarse`]), built in
+/// one pass. Same symbols as [`scan`] (a unit test checks it).
+fn key_of<const COARSE: bool, const FIRST: bool>(s: &[u8], alt: bool) -> (Key, Key) {
     let mut bytes = [0u8; Key::CAPACITY];
     let mut len = 0usize;
     let mut last = 0u8;
@@ -306,6 +328,9 @@ fn key_of<const COARSE: bool>(s: &[u8], alt: bool) -> (Key, Key) {
     let mut clen = 0usize;
     let mut i = 0;
     while let Some(&c) = s.get(i) {
+        if FIRST && len > 0 {
+            break;
+        }
         let plain = PLAIN[usize::from(c)];
         let (sym, used) = if plain != 0 {
             (plain, 1)
@@ -416,20 +441,20 @@ pub fn coarse(key: &Key) -> Key {
 
 /// The primary key of one token.
 pub fn primary(token: &str) -> Key {
-    key_of::<false>(&letters(token).0, false).0
+    key_of::<false, false>(&letters(token).0, false).0
 }
 
 /// The alternate key of one token.
 pub fn alternate(token: &str) -> Key {
-    key_of::<false>(&letters(token).0, true).0
+    key_of::<false, false>(&letters(token).0, true).0
 }
 
 /// All four keys of one token.
 pub fn token_keys(token: &str) -> TokenKeys {
     let (s, xw) = letters(token);
-    let (primary, coarse_p) = key_of::<true>(&s, false);
+    let (primary, coarse_p) = key_of::<true, false>(&s, false);
     let (alternate, coarse_alt) = if xw {
-        key_of::<true>(&s, true)
+        key_of::<true, false>(&s, true)
     } else {
         (primary, coarse_p)
     };
@@ -551,8 +576,11 @@ mod tests {
                     }
                 });
                 slow.truncate(Key::CAPACITY);
-                let (k, c) = key_of::<true>(&tok, alt);
-                assert_eq!(key_of::<false>(&tok, alt).0, k);
+                let (k, c) = key_of::<true, false>(&tok, alt);
+                assert_eq!(key_of::<false, false>(&tok, alt).0, k);
+                let first = key_of::<false, true>(&tok, alt).0;
+                assert_eq!(first.bytes[0], k.bytes[0]);
+                assert!(k.as_str().starts_with(first.as_str()));
                 assert_eq!(k.as_str().as_bytes(), &slow[..], "{tok:?}");
                 assert_eq!(c, coarse(&k), "{tok:?}");
             }

@@ -564,7 +564,11 @@ impl<'a> GivenName<'a> {
 
     /// The first significant token (used for nicknames and blocking).
     pub fn first_significant(&self) -> Option<Token<'a>> {
-        self.significant_tokens().next()
+        let buf = self.buf;
+        self.tokens
+            .iter()
+            .find(|t| t.kind & SIGNIFICANT != 0)
+            .map(|t| Token { buf, span: *t })
     }
 
     /// True if every token that is not a particle is an initial (`J`,

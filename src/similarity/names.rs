@@ -4,7 +4,7 @@ use crate::name::{GivenName, ParsedName, Surname};
 use crate::phonetic;
 
 use super::level::{GivenLevel, Level, SurnameLevel};
-use super::metrics::{jaro_winkler, jaro_winkler_iter, osa_within, Score};
+use super::metrics::{jaro_winkler, jaro_winkler_bytes, jaro_winkler_iter, osa_within, Score};
 use super::nickname::{nickname_match, nicknames, Side};
 
 /// Jaro-Winkler threshold of `G_CLOSE`.
@@ -93,6 +93,16 @@ fn given_level(
     if nickname_match(nicknames(), side(a), side(b)) {
         return GivenLevel::Nickname;
     }
+    // One significant token a side: G_PHON and G_SUBSET both mean that
+    // the two tokens agree (they differ: `sa != sb`). A cheap first-symbol
+    // test rules most pairs out before any key is computed.
+    let single = match (keys_a, keys_b) {
+        (Some(x), Some(y)) => x.len() == 1 && y.len() == 1,
+        _ => one_token(sa) && one_token(sb),
+    };
+    if single && keys_a.is_none() && keys_b.is_none() && !phonetic::may_agree(sa, sb) {
+        return jw_levels(a, b, sa, sb, || false);
+    }
     let (own_a, own_b);
     let ka = match keys_a {
         Some(k) => k,
@@ -111,11 +121,24 @@ fn given_level(
     if phonetic_prefix(ka, kb) {
         return GivenLevel::Phonetic;
     }
+    // With one token a side, G_SUBSET is the G_PHON test just failed.
+    jw_levels(a, b, sa, sb, || !single && subset(ka, kb))
+}
+
+/// The levels after `G_PHON`: `G_CLOSE`, then `G_SUBSET` (`subset` runs
+/// its test), `G_INITIAL`, `G_FAR`, `G_ELSE`.
+fn jw_levels(
+    a: &GivenName<'_>,
+    b: &GivenName<'_>,
+    sa: &str,
+    sb: &str,
+    subset: impl FnOnce() -> bool,
+) -> GivenLevel {
     let jw = jaro_winkler(sa, sb).value();
     if jw >= GIVEN_CLOSE_JW || (letters(sa) >= 5 && letters(sb) >= 5 && osa_within(sa, sb, 1)) {
         return GivenLevel::Close;
     }
-    if subset(ka, kb) {
+    if subset() {
         return GivenLevel::Subset;
     }
     if initials_match(a, b) || initials_match(b, a) {
@@ -135,6 +158,11 @@ fn side<'a>(g: &GivenName<'a>) -> Side<'a> {
         significant: g.significant(),
         full: g.as_match(),
     }
+}
+
+/// No space: one token (short strings: a plain loop beats `memchr`).
+fn one_token(s: &str) -> bool {
+    s.bytes().all(|b| b != b' ')
 }
 
 fn letters(s: &str) -> usize {
@@ -292,11 +320,32 @@ pub fn compare_surname_parts(
     }
     let (a1, a2) = (joined(p1), joined(m1));
     let (b1, b2) = (joined(p2), joined(m2));
-    let jw = jaro_winkler_iter(a1.bytes().chain(a2.bytes()), b1.bytes().chain(b2.bytes()));
+    let jw = joined_jaro_winkler([a1, a2], [b1, b2]);
     if jw.value() >= SURNAME_JOINED_JW {
         return SurnameLevel::Joined;
     }
     SurnameLevel::Else
+}
+
+/// Jaro-Winkler of the concatenations `a[0] a[1]` and `b[0] b[1]`: copied
+/// into stack buffers when short (the bit-parallel path), else chained.
+fn joined_jaro_winkler(a: [&str; 2], b: [&str; 2]) -> Score {
+    fn concat<'b>(parts: [&str; 2], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+        let n = parts[0].len() + parts[1].len();
+        let out = buf.get_mut(..n)?;
+        let (x, y) = out.split_at_mut(parts[0].len());
+        x.copy_from_slice(parts[0].as_bytes());
+        y.copy_from_slice(parts[1].as_bytes());
+        Some(out)
+    }
+    let (mut ba, mut bb) = ([0u8; 64], [0u8; 64]);
+    match (concat(a, &mut ba), concat(b, &mut bb)) {
+        (Some(x), Some(y)) => jaro_winkler_bytes(x, y),
+        _ => jaro_winkler_iter(
+            a[0].bytes().chain(a[1].bytes()),
+            b[0].bytes().chain(b[1].bytes()),
+        ),
+    }
 }
 
 fn joined<'a>(s: &Option<Prepared<'a>>) -> &'a str {

@@ -41,6 +41,16 @@ pub struct NicknameTable {
     /// The first 8 bytes of each nickname packed big-endian (zero padded):
     /// sorted like `entries`, searched as integers.
     packed: Vec<u64>,
+    /// A 2048-bit set of [`slot`]s of `packed`: most names are not
+    /// nicknames, and most of those miss the set, so `get` skips the
+    /// binary search for them.
+    filter: [u64; 32],
+}
+
+/// The bit of a packed nickname in [`NicknameTable::filter`].
+fn slot(key: u64) -> usize {
+    // Multiplicative hashing: the top 11 bits.
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 53) as usize
 }
 
 impl fmt::Debug for NicknameTable {
@@ -78,13 +88,28 @@ impl NicknameTable {
             })
             .collect();
         entries.sort_by(|a, b| a.nickname.cmp(b.nickname));
-        let packed = entries.iter().map(|e| pack(e.nickname)).collect();
-        NicknameTable { entries, packed }
+        let packed: Vec<u64> = entries.iter().map(|e| pack(e.nickname)).collect();
+        let mut filter = [0u64; 32];
+        for &k in &packed {
+            let h = slot(k);
+            if let Some(w) = filter.get_mut(h / 64) {
+                *w |= 1 << (h % 64);
+            }
+        }
+        NicknameTable {
+            entries,
+            packed,
+            filter,
+        }
     }
 
     /// The entry of `nickname` (a `match` token or string), if listed.
     pub fn get(&self, nickname: &str) -> Option<&Nickname> {
         let key = pack(nickname);
+        let h = slot(key);
+        if self.filter.get(h / 64).map_or(0, |w| w >> (h % 64) & 1) == 0 {
+            return None;
+        }
         let lo = self.packed.partition_point(|&k| k < key);
         self.packed
             .get(lo..)?
