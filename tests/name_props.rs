@@ -251,9 +251,10 @@ proptest! {
         a in "[A-Z *]{0,70}", b in "[A-Z *]{0,70}",
         c in "[ABC ]{0,24}", d in "[ABC ]{0,24}",
         e in "\\PC{0,12}", f in any::<String>(),
+        g in "[ABC]{0,12}", h in "[ABC]{0,12}", i in "[A-Z]{0,20}",
     ) {
         let rf = |x: &str, y: &str| rapidfuzz::distance::jaro_winkler::similarity(x.bytes(), y.bytes());
-        for (x, y) in [(&a, &b), (&c, &d), (&e, &f), (&c, &a), (&e, &c), (&a, &a)] {
+        for (x, y) in [(&a, &b), (&c, &d), (&e, &f), (&c, &a), (&e, &c), (&a, &a), (&g, &h), (&g, &i), (&i, &a)] {
             let ours = metrics::jaro_winkler(x, y).value();
             prop_assert_eq!(ours.to_bits(), rf(x, y).to_bits(), "{:?} {:?}", x, y);
             prop_assert!((ours - strsim::jaro_winkler(x, y)).abs() < 1e-12 || !x.is_ascii() || !y.is_ascii());

@@ -43,8 +43,8 @@ const SHORT: usize = 64;
 
 /// Jaro-Winkler of two strings of at most 64 bytes, each byte in
 /// `0x20..=0x5F` (space, digits, punctuation, `A`–`Z`: the `match`
-/// alphabet and more), with one 64-bit mask per byte value; `None`
-/// otherwise. It is `rapidfuzz`'s algorithm step by step (same window,
+/// alphabet and more), with one 64-bit mask per byte value (bit-parallel
+/// matching within the window); `None` otherwise. It is `rapidfuzz`'s algorithm step by step (same window,
 /// same greedy matching, same transposition count, same floating-point
 /// expression), so the value is bit-identical, not just close (a property
 /// test checks it against `rapidfuzz`, and against `strsim`).
@@ -52,11 +52,13 @@ pub(crate) fn short_jaro_winkler(s1: &[u8], s2: &[u8]) -> Option<f64> {
     if s1.len() > SHORT || s2.len() > SHORT {
         return None;
     }
-    let in_range = |s: &[u8]| {
-        s.iter()
-            .fold(true, |ok, &c| ok & (0x20..=0x5F).contains(&c))
-    };
-    if !(in_range(s1) && in_range(s2)) {
+    // Lowest and highest byte of both sides.
+    let (lo, hi) = s1
+        .iter()
+        .chain(s2)
+        .fold((u8::MAX, 0u8), |(lo, hi), &c| (lo.min(c), hi.max(c)));
+    if hi > 0x5F || lo < 0x20 {
+        // (Two empty strings give lo = 0xFF, hi = 0: they pass.)
         return None;
     }
     let prefix = s1
@@ -65,7 +67,12 @@ pub(crate) fn short_jaro_winkler(s1: &[u8], s2: &[u8]) -> Option<f64> {
         .take(4)
         .take_while(|(x, y)| x == y)
         .count();
-    let mut sim = short_jaro(s1, s2);
+    // Letters only (the common case): a 32-entry mask table is enough.
+    let mut sim = if lo >= 0x40 {
+        short_jaro::<32>(s1, s2)
+    } else {
+        short_jaro::<64>(s1, s2)
+    };
     if sim > 0.7 {
         sim += prefix as f64 * 0.1 * (1.0 - sim);
     }
@@ -73,8 +80,10 @@ pub(crate) fn short_jaro_winkler(s1: &[u8], s2: &[u8]) -> Option<f64> {
 }
 
 /// Jaro similarity for [`short_jaro_winkler`]'s inputs (`s1` is the
-/// pattern, `s2` the text, as in `rapidfuzz`).
-fn short_jaro(s1: &[u8], s2: &[u8]) -> f64 {
+/// pattern, `s2` the text, as in `rapidfuzz`), with a mask table of `N`
+/// entries indexed by `byte % N`: 64 for bytes in `0x20..=0x5F`, 32 for
+/// bytes in `0x40..=0x5F` (no two bytes share an entry).
+fn short_jaro<const N: usize>(s1: &[u8], s2: &[u8]) -> f64 {
     let (len1_orig, len2_orig) = (s1.len(), s2.len());
     if len1_orig == 0 && len2_orig == 0 {
         return 1.0;
@@ -108,12 +117,14 @@ fn short_jaro(s1: &[u8], s2: &[u8]) -> f64 {
     let mut common = common_prefix;
     let mut transpositions = 0usize;
     if !p.is_empty() && !t.is_empty() {
-        // Bit i of pm[c & 63] is set where p[i] == c.
-        let mut pm = [0u64; 64];
+        // Bit i of pm[c % N] is set where p[i] == c.
+        let mut pm = [0u64; N];
         for (i, &c) in p.iter().enumerate() {
-            pm[usize::from(c & 63)] |= 1 << i;
+            if let Some(m) = pm.get_mut(usize::from(c) % N) {
+                *m |= 1 << i;
+            }
         }
-        let get = |c: u8| pm[usize::from(c & 63)];
+        let get = |c: u8| pm.get(usize::from(c) % N).copied().unwrap_or(0);
         // Each text character takes the first free pattern character equal
         // to it within the window.
         let mut p_flag = 0u64;

@@ -83,23 +83,25 @@ fn given_level(
     keys_a: Option<&[TokKeys<'_>]>,
     keys_b: Option<&[TokKeys<'_>]>,
 ) -> GivenLevel {
-    if a.as_match() == b.as_match() {
+    let (fa, fb) = (a.as_match(), b.as_match());
+    if fa == fb {
         return GivenLevel::Exact;
     }
     let (sa, sb) = (a.significant(), b.significant());
     if sa == sb {
         return GivenLevel::ExactSignificant;
     }
-    if nickname_match(nicknames(), side(a), side(b)) {
+    let (one_a, one_b) = match (keys_a, keys_b) {
+        (Some(x), Some(y)) => (x.len() == 1, y.len() == 1),
+        _ => (one_token(sa), one_token(sb)),
+    };
+    if nickname_match(nicknames(), side(a, fa, sa, one_a), side(b, fb, sb, one_b)) {
         return GivenLevel::Nickname;
     }
     // One significant token a side: G_PHON and G_SUBSET both mean that
     // the two tokens agree (they differ: `sa != sb`). A cheap first-symbol
     // test rules most pairs out before any key is computed.
-    let single = match (keys_a, keys_b) {
-        (Some(x), Some(y)) => x.len() == 1 && y.len() == 1,
-        _ => one_token(sa) && one_token(sb),
-    };
+    let single = one_a && one_b;
     if single && keys_a.is_none() && keys_b.is_none() && !phonetic::may_agree(sa, sb) {
         return jw_levels(a, b, sa, sb, || false);
     }
@@ -150,13 +152,19 @@ fn jw_levels(
     GivenLevel::Else
 }
 
-fn side<'a>(g: &GivenName<'a>) -> Side<'a> {
+/// `g`'s nickname side; `full`, `significant` are its `as_match` and
+/// `significant`, `one` says `significant` is one token (then it is the
+/// first significant token too).
+fn side<'a>(g: &GivenName<'a>, full: &'a str, significant: &'a str, one: bool) -> Side<'a> {
+    let first = if one {
+        significant
+    } else {
+        g.first_significant().map_or(significant, |t| t.as_match())
+    };
     Side {
-        first: g
-            .first_significant()
-            .map_or_else(|| g.significant(), |t| t.as_match()),
-        significant: g.significant(),
-        full: g.as_match(),
+        first,
+        significant,
+        full,
     }
 }
 
