@@ -9,7 +9,8 @@
 //!
 //! (difference of the two totals / 10000 = instructions per operation).
 //! OP: `normalize`, `normalize_oneshot`, `accents`, `particles`, `mojibake`,
-//! `token_keys`, `given`, `given_prepared`, `surnames`, `whole`.
+//! `token_keys`, `given`, `given0`…`given5` (one pair of the mix),
+//! `given_prepared`, `surnames`, `whole`.
 
 use std::hint::black_box;
 
@@ -117,6 +118,17 @@ fn main() {
                         black_box(y.given()),
                     ));
                 }
+            }
+        }
+        pair if pair.starts_with("given") && pair.len() == 6 => {
+            // given0 … given5: one pair of the mix.
+            let i = usize::from(pair.as_bytes()[5].wrapping_sub(b'0')).min(5);
+            let (x, y) = &names[i];
+            for _ in 0..n {
+                black_box(similarity::compare_given(
+                    black_box(x.given()),
+                    black_box(y.given()),
+                ));
             }
         }
         "given_prepared" => {

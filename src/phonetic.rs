@@ -144,9 +144,9 @@ impl AgreementKeys {
 /// Primary and alternate keys of one token.
 pub fn agreement_keys(token: &str) -> AgreementKeys {
     let (s, xw) = letters(token);
-    let primary = key_of::<false, false>(&s, false).0;
+    let primary = key_of::<false>(&s, false).0;
     let alternate = if xw {
-        key_of::<false, false>(&s, true).0
+        key_of::<false>(&s, true).0
     } else {
         primary
     };
@@ -160,13 +160,8 @@ pub fn agreement_keys(token: &str) -> AgreementKeys {
 pub fn may_agree(a: &str, b: &str) -> bool {
     let first = |t: &str| {
         let (s, xw) = letters(t);
-        let p = key_of::<false, true>(&s, false).0.bytes[0];
-        let alt = if xw {
-            key_of::<false, true>(&s, true).0.bytes[0]
-        } else {
-            p
-        };
-        (p, alt)
+        let p = first_symbol(&s, false);
+        (p, if xw { first_symbol(&s, true) } else { p })
     };
     let ((pa, aa), (pb, ab)) = (first(a), first(b));
     // 0 is the empty key, which agrees with nothing.
@@ -316,85 +311,107 @@ static PLAIN: [u8; 256] = {
     t
 };
 
-/// The collapsed key of letters `s` (if `FIRST`, a prefix of it with at
-/// least its first symbol)
-/// and, if `COARSE` (else empty), its coarse key ([`coarse`]), built in
-/// one pass. Same symbols as [`scan`] (a unit test checks it).
-fn key_of<const COARSE: bool, const FIRST: bool>(s: &[u8], alt: bool) -> (Key, Key) {
+/// The §4 rule for the letter at `s[i]`: whether an `E` goes before its
+/// symbol (`S` + consonant at the start), its symbol (0: silent), and how
+/// many letters it uses.
+#[inline(always)]
+fn symbol(s: &[u8], i: usize, alt: bool) -> (bool, u8, usize) {
+    let c = s.get(i).copied().unwrap_or(0);
+    let plain = PLAIN[usize::from(c)];
+    if plain != 0 {
+        return (false, plain, 1);
+    }
+    let next = s.get(i + 1).copied().unwrap_or(0);
+    let (sym, used) = match c {
+        b'C' => match next {
+            b'H' => (b'C', 2),
+            b'K' | b'Q' => (0, 1),
+            b'E' | b'I' => (b'S', 1),
+            _ => (b'K', 1),
+        },
+        b'Q' => (b'K', if next == b'U' { 2 } else { 1 }),
+        b'G' => {
+            if next == b'E' || next == b'I' {
+                (b'J', 1)
+            } else if next == b'U' && matches!(s.get(i + 2), Some(b'E' | b'I')) {
+                (b'G', 2)
+            } else {
+                (b'G', 1)
+            }
+        }
+        b'X' => (if !alt && is_vowel(next) { b'J' } else { b'S' }, 1),
+        b'S' => {
+            let e = i == 0 && next != 0 && !is_vowel(next) && next != b'H' && next != b'Y';
+            return (e, b'S', 1);
+        }
+        b'L' => {
+            if next == b'L' {
+                (b'Y', 2)
+            } else {
+                (b'L', 1)
+            }
+        }
+        b'Y' => (if is_vowel(next) { b'Y' } else { b'I' }, 1),
+        b'W' => (if alt { b'B' } else { b'U' }, 1),
+        b'N' => (
+            if matches!(next, b'B' | b'V' | b'P') {
+                b'M'
+            } else {
+                b'N'
+            },
+            1,
+        ),
+        b'P' => {
+            if next == b'H' {
+                (b'F', 2)
+            } else {
+                (b'P', 1)
+            }
+        }
+        // H, and anything else, is silent.
+        _ => (0, 1),
+    };
+    (false, sym, used)
+}
+
+/// The first symbol of the key of letters `s` (0 for an empty key).
+fn first_symbol(s: &[u8], alt: bool) -> u8 {
+    let mut i = 0;
+    while i < s.len() {
+        let (e, sym, used) = symbol(s, i, alt);
+        if e {
+            return b'E';
+        }
+        if sym != 0 {
+            return sym;
+        }
+        i += used;
+    }
+    0
+}
+
+/// The collapsed key of letters `s` and, if `COARSE` (else empty), its
+/// coarse key ([`coarse`]), built in one pass. Same symbols as [`scan`]
+/// (a unit test checks it).
+fn key_of<const COARSE: bool>(s: &[u8], alt: bool) -> (Key, Key) {
     let mut bytes = [0u8; Key::CAPACITY];
     let mut len = 0usize;
     let mut last = 0u8;
     let mut cbytes = [0u8; Key::CAPACITY];
     let mut clen = 0usize;
     let mut i = 0;
-    while let Some(&c) = s.get(i) {
-        if FIRST && len > 0 {
-            break;
-        }
-        let plain = PLAIN[usize::from(c)];
-        let (sym, used) = if plain != 0 {
-            (plain, 1)
-        } else {
-            let next = s.get(i + 1).copied().unwrap_or(0);
-            match c {
-                b'C' => match next {
-                    b'H' => (b'C', 2),
-                    b'K' | b'Q' => (0, 1),
-                    b'E' | b'I' => (b'S', 1),
-                    _ => (b'K', 1),
-                },
-                b'Q' => (b'K', if next == b'U' { 2 } else { 1 }),
-                b'G' => {
-                    if next == b'E' || next == b'I' {
-                        (b'J', 1)
-                    } else if next == b'U' && matches!(s.get(i + 2), Some(b'E' | b'I')) {
-                        (b'G', 2)
-                    } else {
-                        (b'G', 1)
-                    }
-                }
-                b'X' => (if !alt && is_vowel(next) { b'J' } else { b'S' }, 1),
-                b'S' => {
-                    if i == 0 && next != 0 && !is_vowel(next) && next != b'H' && next != b'Y' {
-                        // The first symbol: nothing to collapse with.
-                        bytes[0] = b'E';
-                        len = 1;
-                        if COARSE {
-                            cbytes[0] = b'E';
-                            clen = 1;
-                        }
-                        last = b'E';
-                    }
-                    (b'S', 1)
-                }
-                b'L' => {
-                    if next == b'L' {
-                        (b'Y', 2)
-                    } else {
-                        (b'L', 1)
-                    }
-                }
-                b'Y' => (if is_vowel(next) { b'Y' } else { b'I' }, 1),
-                b'W' => (if alt { b'B' } else { b'U' }, 1),
-                b'N' => (
-                    if matches!(next, b'B' | b'V' | b'P') {
-                        b'M'
-                    } else {
-                        b'N'
-                    },
-                    1,
-                ),
-                b'P' => {
-                    if next == b'H' {
-                        (b'F', 2)
-                    } else {
-                        (b'P', 1)
-                    }
-                }
-                // H, and anything else, is silent.
-                _ => (0, 1),
+    while i < s.len() {
+        let (e, sym, used) = symbol(s, i, alt);
+        if e {
+            // Only at the start: nothing to collapse with.
+            bytes[0] = b'E';
+            len = 1;
+            last = b'E';
+            if COARSE {
+                cbytes[0] = b'E';
+                clen = 1;
             }
-        };
+        }
         i += used;
         if sym != 0 && sym != last {
             last = sym;
@@ -441,20 +458,20 @@ pub fn coarse(key: &Key) -> Key {
 
 /// The primary key of one token.
 pub fn primary(token: &str) -> Key {
-    key_of::<false, false>(&letters(token).0, false).0
+    key_of::<false>(&letters(token).0, false).0
 }
 
 /// The alternate key of one token.
 pub fn alternate(token: &str) -> Key {
-    key_of::<false, false>(&letters(token).0, true).0
+    key_of::<false>(&letters(token).0, true).0
 }
 
 /// All four keys of one token.
 pub fn token_keys(token: &str) -> TokenKeys {
     let (s, xw) = letters(token);
-    let (primary, coarse_p) = key_of::<true, false>(&s, false);
+    let (primary, coarse_p) = key_of::<true>(&s, false);
     let (alternate, coarse_alt) = if xw {
-        key_of::<true, false>(&s, true)
+        key_of::<true>(&s, true)
     } else {
         (primary, coarse_p)
     };
@@ -576,11 +593,9 @@ mod tests {
                     }
                 });
                 slow.truncate(Key::CAPACITY);
-                let (k, c) = key_of::<true, false>(&tok, alt);
-                assert_eq!(key_of::<false, false>(&tok, alt).0, k);
-                let first = key_of::<false, true>(&tok, alt).0;
-                assert_eq!(first.bytes[0], k.bytes[0]);
-                assert!(k.as_str().starts_with(first.as_str()));
+                let (k, c) = key_of::<true>(&tok, alt);
+                assert_eq!(key_of::<false>(&tok, alt).0, k);
+                assert_eq!(first_symbol(&tok, alt), k.bytes[0]);
                 assert_eq!(k.as_str().as_bytes(), &slow[..], "{tok:?}");
                 assert_eq!(c, coarse(&k), "{tok:?}");
             }

@@ -53,10 +53,15 @@ pub(crate) fn short_jaro_winkler(s1: &[u8], s2: &[u8]) -> Option<f64> {
         return None;
     }
     // Lowest and highest byte of both sides.
-    let (lo, hi) = s1
-        .iter()
-        .chain(s2)
-        .fold((u8::MAX, 0u8), |(lo, hi), &c| (lo.min(c), hi.max(c)));
+    let (mut lo, mut hi) = (u8::MAX, 0u8);
+    for &c in s1 {
+        lo = lo.min(c);
+        hi = hi.max(c);
+    }
+    for &c in s2 {
+        lo = lo.min(c);
+        hi = hi.max(c);
+    }
     if hi > 0x5F || lo < 0x20 {
         // (Two empty strings give lo = 0xFF, hi = 0: they pass.)
         return None;
