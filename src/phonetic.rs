@@ -185,26 +185,22 @@ fn is_vowel(b: u8) -> bool {
 /// whether it has an `X` or a `W` (the letters whose alternate differs).
 fn letters(token: &str) -> (Cow<'_, [u8]>, bool) {
     let b = token.as_bytes();
-    // One pass without early exit (the common token is all uppercase).
-    let mut other = false;
+    // One scalar pass (tokens are short: a vectorized loop would spend
+    // its time in set-up and tail).
     let mut xw = false;
     for &c in b {
-        other |= !c.is_ascii_uppercase();
-        xw |= (c & !0x20) == b'X' || (c & !0x20) == b'W';
+        if !c.is_ascii_uppercase() {
+            let owned: Vec<u8> = b
+                .iter()
+                .filter(|c| c.is_ascii_alphabetic())
+                .map(u8::to_ascii_uppercase)
+                .collect();
+            let xw = owned.iter().any(|&c| c == b'X' || c == b'W');
+            return (Cow::Owned(owned), xw);
+        }
+        xw |= c == b'X' || c == b'W';
     }
-    if !other {
-        (Cow::Borrowed(b), xw)
-    } else {
-        (
-            Cow::Owned(
-                b.iter()
-                    .filter(|c| c.is_ascii_alphabetic())
-                    .map(u8::to_ascii_uppercase)
-                    .collect(),
-            ),
-            xw,
-        )
-    }
+    (Cow::Borrowed(b), xw)
 }
 
 /// Runs the scan of §4, calling `emit` for each symbol before collapsing.
