@@ -109,14 +109,14 @@ fn given_level(
     let ka = match keys_a {
         Some(k) => k,
         None => {
-            own_a = SigKeys::new(a);
+            own_a = SigKeys::of(a, sa, one_a);
             own_a.as_slice()
         }
     };
     let kb = match keys_b {
         Some(k) => k,
         None => {
-            own_b = SigKeys::new(b);
+            own_b = SigKeys::of(b, sb, one_b);
             own_b.as_slice()
         }
     };
@@ -192,11 +192,23 @@ enum SigKeys<'a> {
 
 impl<'a> SigKeys<'a> {
     fn new(g: &GivenName<'a>) -> SigKeys<'a> {
+        let significant = g.significant();
+        SigKeys::of(g, significant, one_token(significant))
+    }
+
+    /// [`SigKeys::new`] given `g`'s significant form and whether it is one
+    /// token (then that token is the form itself).
+    fn of(g: &GivenName<'a>, significant: &'a str, one: bool) -> SigKeys<'a> {
         let mut arr = [("", phonetic::AgreementKeys::default()); INLINE_TOKENS];
+        if one {
+            arr[0] = (significant, phonetic::agreement_keys(significant));
+            return SigKeys::Inline(arr, 1);
+        }
         let mut n = 0;
         for t in g.significant_tokens() {
+            let m = t.as_match();
             match arr.get_mut(n) {
-                Some(slot) => *slot = (t.as_match(), phonetic::agreement_keys(t.as_match())),
+                Some(slot) => *slot = (m, phonetic::agreement_keys(m)),
                 None => {
                     return SigKeys::Heap(
                         g.significant_tokens()
