@@ -251,7 +251,8 @@ fn write_given(buf: &mut String, text: &str, w: &Words, tokens: &mut TokenStore)
     let m_start = buf.len();
     buf.push_str(text);
     let mut any_sig = false;
-    for i in 0..w.len() {
+    let mut spans = [TokenSpan::default(); MAX_TOKENS];
+    for (i, slot) in spans.iter_mut().enumerate().take(w.len()) {
         let (s, e) = w.spans.get(i).copied().unwrap_or_default();
         let (s, e) = (u32::from(s), u32::from(e));
         let c = w.class(i);
@@ -273,12 +274,18 @@ fn write_given(buf: &mut String, text: &str, w: &Words, tokens: &mut TokenStore)
             start: m_start as u32 + s,
             end: m_start as u32 + e,
         };
-        tokens.push(TokenSpan {
+        *slot = TokenSpan {
             ortho: span,
             matchf: span,
             kind,
-        });
+        };
     }
+    // What pushing them one by one gives (unused inline slots default).
+    let used = spans.get(..w.len()).unwrap_or_default();
+    *tokens = match spans.first_chunk::<4>() {
+        Some(head) if used.len() <= 4 => TokenStore::Inline(*head, used.len() as u8),
+        _ => TokenStore::Heap(used.to_vec()),
+    };
     let matchf = Span::of(buf)(m_start);
     if !any_sig {
         let all_particles = tokens.as_slice().iter().all(|t| t.kind & PARTICLE != 0);
