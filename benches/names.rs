@@ -23,6 +23,15 @@ fn normalize(c: &mut Criterion) {
             )
         })
     });
+    g.bench_function("ascii MARIA GUADALUPE|HERNANDEZ|DE LA CRUZ", |b| {
+        b.iter(|| {
+            n.normalize(
+                black_box("MARIA GUADALUPE"),
+                black_box("HERNANDEZ"),
+                black_box("DE LA CRUZ"),
+            )
+        })
+    });
     g.bench_function("accents José Luis|Hernández|García", |b| {
         b.iter(|| {
             n.normalize(

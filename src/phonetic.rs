@@ -143,14 +143,29 @@ impl AgreementKeys {
 
 /// Primary and alternate keys of one token.
 pub fn agreement_keys(token: &str) -> AgreementKeys {
-    let s = letters(token);
-    let primary = key_of(&s, false);
-    let alternate = if s.iter().any(|&b| b == b'X' || b == b'W') {
-        key_of(&s, true)
+    let (s, xw) = letters(token);
+    let primary = key_of::<false>(&s, false).0;
+    let alternate = if xw {
+        key_of::<false>(&s, true).0
     } else {
         primary
     };
     AgreementKeys { primary, alternate }
+}
+
+/// A cheap necessary condition for [`agree`]: the first symbols of the
+/// two tokens' primary or alternate keys meet (agreement needs equal,
+/// non-empty keys, so equal first symbols). Only the first symbol of each
+/// key is computed.
+pub fn may_agree(a: &str, b: &str) -> bool {
+    let first = |t: &str| {
+        let (s, xw) = letters(t);
+        let p = first_symbol(&s, false);
+        (p, if xw { first_symbol(&s, true) } else { p })
+    };
+    let ((pa, aa), (pb, ab)) = (first(a), first(b));
+    // 0 is the empty key, which agrees with nothing.
+    pa != 0 && pb != 0 && (pa == pb || pa == ab || aa == pb || aa == ab)
 }
 
 /// Which scan of §4 to run.
@@ -166,20 +181,26 @@ pub enum Variant {
 fn is_vowel(b: u8) -> bool {
     matches!(b, b'A' | b'E' | b'I' | b'O' | b'U')
 }
-
-/// The token's letters `A`–`Z`, borrowed when it has nothing else.
-fn letters(token: &str) -> Cow<'_, [u8]> {
+/// The token's letters `A`–`Z`, borrowed when it has nothing else, and
+/// whether it has an `X` or a `W` (the letters whose alternate differs).
+fn letters(token: &str) -> (Cow<'_, [u8]>, bool) {
     let b = token.as_bytes();
-    if b.iter().all(u8::is_ascii_uppercase) {
-        Cow::Borrowed(b)
-    } else {
-        Cow::Owned(
-            b.iter()
+    // One scalar pass (tokens are short: a vectorized loop would spend
+    // its time in set-up and tail).
+    let mut xw = false;
+    for &c in b {
+        if !c.is_ascii_uppercase() {
+            let owned: Vec<u8> = b
+                .iter()
                 .filter(|c| c.is_ascii_alphabetic())
                 .map(u8::to_ascii_uppercase)
-                .collect(),
-        )
+                .collect();
+            let xw = owned.iter().any(|&c| c == b'X' || c == b'W');
+            return (Cow::Owned(owned), xw);
+        }
+        xw |= c == b'X' || c == b'W';
     }
+    (Cow::Borrowed(b), xw)
 }
 
 /// Runs the scan of §4, calling `emit` for each symbol before collapsing.
@@ -258,24 +279,161 @@ fn scan(s: &[u8], alt: bool, mut emit: impl FnMut(u8)) {
     }
 }
 
-fn key_of(s: &[u8], alt: bool) -> Key {
+/// Symbols of the letters that need no context (0: context or skipped).
+static PLAIN: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let pairs: [(u8, u8); 15] = [
+        (b'A', b'A'),
+        (b'E', b'E'),
+        (b'I', b'I'),
+        (b'O', b'O'),
+        (b'U', b'U'),
+        (b'B', b'B'),
+        (b'V', b'B'),
+        (b'D', b'D'),
+        (b'F', b'F'),
+        (b'M', b'M'),
+        (b'R', b'R'),
+        (b'T', b'T'),
+        (b'K', b'K'),
+        (b'J', b'J'),
+        (b'Z', b'S'),
+    ];
+    let mut i = 0;
+    while i < pairs.len() {
+        t[pairs[i].0 as usize] = pairs[i].1;
+        i += 1;
+    }
+    t
+};
+
+/// The §4 rule for the letter at `s[i]`: whether an `E` goes before its
+/// symbol (`S` + consonant at the start), its symbol (0: silent), and how
+/// many letters it uses.
+#[inline(always)]
+fn symbol(s: &[u8], i: usize, alt: bool) -> (bool, u8, usize) {
+    let c = s.get(i).copied().unwrap_or(0);
+    let plain = PLAIN[usize::from(c)];
+    if plain != 0 {
+        return (false, plain, 1);
+    }
+    let next = s.get(i + 1).copied().unwrap_or(0);
+    let (sym, used) = match c {
+        b'C' => match next {
+            b'H' => (b'C', 2),
+            b'K' | b'Q' => (0, 1),
+            b'E' | b'I' => (b'S', 1),
+            _ => (b'K', 1),
+        },
+        b'Q' => (b'K', if next == b'U' { 2 } else { 1 }),
+        b'G' => {
+            if next == b'E' || next == b'I' {
+                (b'J', 1)
+            } else if next == b'U' && matches!(s.get(i + 2), Some(b'E' | b'I')) {
+                (b'G', 2)
+            } else {
+                (b'G', 1)
+            }
+        }
+        b'X' => (if !alt && is_vowel(next) { b'J' } else { b'S' }, 1),
+        b'S' => {
+            let e = i == 0 && next != 0 && !is_vowel(next) && next != b'H' && next != b'Y';
+            return (e, b'S', 1);
+        }
+        b'L' => {
+            if next == b'L' {
+                (b'Y', 2)
+            } else {
+                (b'L', 1)
+            }
+        }
+        b'Y' => (if is_vowel(next) { b'Y' } else { b'I' }, 1),
+        b'W' => (if alt { b'B' } else { b'U' }, 1),
+        b'N' => (
+            if matches!(next, b'B' | b'V' | b'P') {
+                b'M'
+            } else {
+                b'N'
+            },
+            1,
+        ),
+        b'P' => {
+            if next == b'H' {
+                (b'F', 2)
+            } else {
+                (b'P', 1)
+            }
+        }
+        // H, and anything else, is silent.
+        _ => (0, 1),
+    };
+    (false, sym, used)
+}
+
+/// The first symbol of the key of letters `s` (0 for an empty key).
+fn first_symbol(s: &[u8], alt: bool) -> u8 {
+    let mut i = 0;
+    while i < s.len() {
+        let (e, sym, used) = symbol(s, i, alt);
+        if e {
+            return b'E';
+        }
+        if sym != 0 {
+            return sym;
+        }
+        i += used;
+    }
+    0
+}
+
+/// The collapsed key of letters `s` and, if `COARSE` (else empty), its
+/// coarse key ([`coarse`]), built in one pass. Same symbols as [`scan`]
+/// (a unit test checks it).
+fn key_of<const COARSE: bool>(s: &[u8], alt: bool) -> (Key, Key) {
     let mut bytes = [0u8; Key::CAPACITY];
     let mut len = 0usize;
     let mut last = 0u8;
-    scan(s, alt, |b| {
-        if b != last {
+    let mut cbytes = [0u8; Key::CAPACITY];
+    let mut clen = 0usize;
+    let mut i = 0;
+    while i < s.len() {
+        let (e, sym, used) = symbol(s, i, alt);
+        if e {
+            // Only at the start: nothing to collapse with.
+            bytes[0] = b'E';
+            len = 1;
+            last = b'E';
+            if COARSE {
+                cbytes[0] = b'E';
+                clen = 1;
+            }
+        }
+        i += used;
+        if sym != 0 && sym != last {
+            last = sym;
             if let Some(slot) = bytes.get_mut(len) {
-                *slot = b;
+                *slot = sym;
+                if COARSE && clen < 4 && (len == 0 || !is_vowel(sym)) {
+                    if let Some(c) = cbytes.get_mut(clen) {
+                        *c = sym;
+                    }
+                    clen += 1;
+                }
                 len += 1;
             }
-            last = b;
         }
-    });
-    Key {
-        // At most CAPACITY (32) symbols were stored.
-        len: len as u8,
-        bytes,
     }
+    // At most CAPACITY (32) and 4 symbols were stored.
+    (
+        Key {
+            len: len as u8,
+            bytes,
+        },
+        Key {
+            len: clen as u8,
+            bytes: cbytes,
+        },
+    )
 }
 
 /// The coarse blocking key of a primary or alternate key: its first symbol,
@@ -296,28 +454,22 @@ pub fn coarse(key: &Key) -> Key {
 
 /// The primary key of one token.
 pub fn primary(token: &str) -> Key {
-    key_of(&letters(token), false)
+    key_of::<false>(&letters(token).0, false).0
 }
 
 /// The alternate key of one token.
 pub fn alternate(token: &str) -> Key {
-    key_of(&letters(token), true)
+    key_of::<false>(&letters(token).0, true).0
 }
 
 /// All four keys of one token.
 pub fn token_keys(token: &str) -> TokenKeys {
-    let s = letters(token);
-    let primary = key_of(&s, false);
-    let (alternate, coarse_p) = if s.iter().any(|&b| b == b'X' || b == b'W') {
-        (key_of(&s, true), coarse(&primary))
+    let (s, xw) = letters(token);
+    let (primary, coarse_p) = key_of::<true>(&s, false);
+    let (alternate, coarse_alt) = if xw {
+        key_of::<true>(&s, true)
     } else {
-        let c = coarse(&primary);
-        (primary, c)
-    };
-    let coarse_alt = if alternate == primary {
-        coarse_p
-    } else {
-        coarse(&alternate)
+        (primary, coarse_p)
     };
     TokenKeys {
         primary,
@@ -336,7 +488,7 @@ pub fn agree(a: &str, b: &str) -> bool {
 pub fn write_key(token: &str, variant: Variant, out: &mut String) {
     let alt = variant == Variant::Alternate;
     let mut last = None;
-    scan(&letters(token), alt, |b| {
+    scan(&letters(token).0, alt, |b| {
         if last != Some(b) {
             out.push(char::from(b));
             last = Some(b);
@@ -410,6 +562,41 @@ pub fn agree_tokens(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `key_of` (fast, used for keys) against `scan` (used by
+    /// `write_key`) and `coarse`, on random tokens (some past the 32-symbol
+    /// capacity).
+    #[test]
+    fn key_of_equals_scan() {
+        // Letters with context rules twice as likely.
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZCEGHILNPQSUWXY";
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for n in 0..20_000 {
+            let len = 1 + n % 40;
+            let tok: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for alt in [false, true] {
+                let mut slow = Vec::new();
+                scan(&tok, alt, |b| {
+                    if slow.last() != Some(&b) {
+                        slow.push(b);
+                    }
+                });
+                slow.truncate(Key::CAPACITY);
+                let (k, c) = key_of::<true>(&tok, alt);
+                assert_eq!(key_of::<false>(&tok, alt).0, k);
+                assert_eq!(first_symbol(&tok, alt), k.bytes[0]);
+                assert_eq!(k.as_str().as_bytes(), &slow[..], "{tok:?}");
+                assert_eq!(c, coarse(&k), "{tok:?}");
+            }
+        }
+    }
 
     #[test]
     fn collapses_runs() {

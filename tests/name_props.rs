@@ -242,12 +242,42 @@ proptest! {
         prop_assert!((nl - strsim::normalized_levenshtein(&a, &b)).abs() < 1e-12);
     }
 
+    /// The bit-parallel Jaro-Winkler used for short strings gives exactly
+    /// (bit for bit) rapidfuzz's value: match-alphabet strings up to and
+    /// past its 64-byte limit, a three-letter alphabet (many matches and
+    /// transpositions), and any text (where it may fall back).
+    #[test]
+    fn short_jaro_winkler_is_rapidfuzz(
+        a in "[A-Z *]{0,70}", b in "[A-Z *]{0,70}",
+        c in "[ABC ]{0,24}", d in "[ABC ]{0,24}",
+        e in "\\PC{0,12}", f in any::<String>(),
+        g in "[ABC]{0,12}", h in "[ABC]{0,12}", i in "[A-Z]{0,20}",
+    ) {
+        let rf = |x: &str, y: &str| rapidfuzz::distance::jaro_winkler::similarity(x.bytes(), y.bytes());
+        for (x, y) in [(&a, &b), (&c, &d), (&e, &f), (&c, &a), (&e, &c), (&a, &a), (&g, &h), (&g, &i), (&i, &a)] {
+            let ours = metrics::jaro_winkler(x, y).value();
+            prop_assert_eq!(ours.to_bits(), rf(x, y).to_bits(), "{:?} {:?}", x, y);
+            prop_assert!((ours - strsim::jaro_winkler(x, y)).abs() < 1e-12 || !x.is_ascii() || !y.is_ascii());
+        }
+    }
+
     /// The OSA ≤ 1 shortcut (a pre-filter before rapidfuzz) never changes
     /// the answer; a three-letter alphabet makes near pairs common.
     #[test]
     fn osa_within_one_matches_the_oracle(a in "[ABC]{0,8}", b in "[ABC]{0,8}") {
         prop_assert_eq!(metrics::osa_within(&a, &b, 1), strsim::osa_distance(&a, &b) <= 1);
         prop_assert_eq!(metrics::osa_within(&a, &b, 2), strsim::osa_distance(&a, &b) <= 2);
+    }
+
+    /// `may_agree` (the first-symbol filter of `compare_given`) never
+    /// rules out an agreeing pair: tokens from the letters with rules, so
+    /// that agreeing pairs are common.
+    #[test]
+    fn may_agree_is_necessary(a in "[BVSZCKQXJGHYLWNP]{0,2}[AEIOU]{0,2}[SZCXLN]{0,2}", b in "[BVSZCKQXJGHYLWNP]{0,2}[AEIOU]{0,2}[SZCXLN]{0,2}") {
+        if phonetic::agree(&a, &b) {
+            prop_assert!(phonetic::may_agree(&a, &b), "{} {}", a, b);
+        }
+        prop_assert_eq!(phonetic::may_agree(&a, &b), phonetic::may_agree(&b, &a));
     }
 
     /// Agreement is symmetric and every token agrees with itself.

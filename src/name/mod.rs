@@ -24,7 +24,10 @@
 //! ```
 //!
 //! For many rows reuse one [`Normalizer`]: it keeps its scratch buffers, so
-//! each name costs two allocations (its text buffer and its token list).
+//! each name costs one allocation (its text buffer; more than four given
+//! names add a token list). Fields already in the `match` alphabet
+//! (uppercase words, single spaces) take a fast path that reads them in
+//! place; [`normalize`] then needs no normalizer either.
 //!
 //! Entry points: [`normalize`] / [`Normalizer::normalize`] (three `&str`
 //! fields), [`normalize_bytes`] / [`Normalizer::normalize_bytes`] (three
@@ -39,6 +42,7 @@
 //! readable `Debug` for tests; do not log them.
 
 mod decode;
+mod fast;
 mod fold;
 mod freq;
 mod parse;
@@ -284,7 +288,15 @@ impl<'f> Normalizer<'f> {
 
 /// [`Normalizer::normalize`] with default options and fresh buffers.
 pub fn normalize(given: &str, paternal: &str, maternal: &str) -> ParsedName {
-    Normalizer::default().normalize(given, paternal, maternal)
+    // Default options have no space marker: the fast path applies, and
+    // needs no normalizer (whose construction allocates).
+    let raw = [given, paternal, maternal];
+    let mut words = fast::Scan::default();
+    if fast::scan(raw, &mut words) {
+        fast::build(raw, &words, Flags::default())
+    } else {
+        Normalizer::default().normalize(given, paternal, maternal)
+    }
 }
 
 /// [`Normalizer::normalize_bytes`] with default options and fresh buffers.
@@ -552,7 +564,11 @@ impl<'a> GivenName<'a> {
 
     /// The first significant token (used for nicknames and blocking).
     pub fn first_significant(&self) -> Option<Token<'a>> {
-        self.significant_tokens().next()
+        let buf = self.buf;
+        self.tokens
+            .iter()
+            .find(|t| t.kind & SIGNIFICANT != 0)
+            .map(|t| Token { buf, span: *t })
     }
 
     /// True if every token that is not a particle is an initial (`J`,

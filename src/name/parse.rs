@@ -5,6 +5,7 @@ use std::mem::take;
 use std::ops::Range;
 
 use super::decode;
+use super::fast;
 use super::fold::{self, RawToken};
 use super::freq::{self, FrequencyTable};
 use super::tables::{self, class, Expansion};
@@ -373,6 +374,26 @@ impl Scratch {
     }
 
     pub(crate) fn fields(
+        &mut self,
+        raw: [&str; 3],
+        flags: Flags,
+        opts: &Options,
+        frequencies: Option<&FrequencyTable>,
+    ) -> ParsedName {
+        // The fast path handles fields already in the match alphabet; a
+        // space that is an unknown-letter marker, or Ñ recovery, needs the
+        // general one.
+        if frequencies.is_none() && !opts.unknown_markers.contains(&' ') {
+            let mut words = fast::Scan::default();
+            if fast::scan(raw, &mut words) {
+                return fast::build(raw, &words, flags);
+            }
+        }
+        self.fields_general(raw, flags, opts, frequencies)
+    }
+
+    /// [`Scratch::fields`] without the fast path.
+    pub(crate) fn fields_general(
         &mut self,
         raw: [&str; 3],
         mut flags: Flags,

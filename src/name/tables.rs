@@ -135,24 +135,29 @@ pub(crate) mod class {
 /// The classes of one `match` token (0 for most tokens). Must agree with
 /// the lists above (unit-tested).
 pub(crate) fn classify(token: &str) -> u16 {
+    classify_bytes(token.as_bytes())
+}
+
+/// [`classify`] on the token's bytes.
+pub(crate) fn classify_bytes(token: &[u8]) -> u16 {
     use class::*;
     const P: u16 = SURNAME_PARTICLE | GIVEN_PARTICLE;
     match token {
-        "SR" | "SRA" | "SRITA" | "SRTA" | "LIC" | "ING" | "DR" | "DRA" | "PROF" | "PROFR"
-        | "PROFRA" | "MTRO" | "MTRA" | "ARQ" => TITLE,
-        "C" => TITLE,
-        "JR" | "II" | "III" => TRAILING,
-        "VDA" | "VIUDA" => WIDOW,
-        "DE" => DE | P,
-        "DEL" | "LA" | "LAS" | "LOS" | "Y" => P,
-        "DA" | "DAS" | "DD" | "DER" | "DI" | "DIE" | "EL" | "LE" | "LES" | "MAC" | "MC" | "VAN"
-        | "VON" => SURNAME_PARTICLE,
-        "JOSE" | "MARIA" => PREFIX,
-        "SAN" | "SANTA" | "SANTO" => JOINER,
-        "X" | "XX" | "XXX" | "NA" | "N" | "NULL" | "NINGUNO" | "NO" | "SIN" | "S" | "SN" | "SE"
-        | "DESCONOCIDO" => NULL_START,
-        "MA" | "GPE" | "FCO" | "FCA" | "GMO" | "STGO" => ABBR_GIVEN,
-        "HDZ" | "GLZ" | "GZZ" | "MTZ" | "RDZ" | "FDZ" | "GTZ" | "SNCHZ" => ABBR_SURNAME,
+        b"SR" | b"SRA" | b"SRITA" | b"SRTA" | b"LIC" | b"ING" | b"DR" | b"DRA" | b"PROF"
+        | b"PROFR" | b"PROFRA" | b"MTRO" | b"MTRA" | b"ARQ" => TITLE,
+        b"C" => TITLE,
+        b"JR" | b"II" | b"III" => TRAILING,
+        b"VDA" | b"VIUDA" => WIDOW,
+        b"DE" => DE | P,
+        b"DEL" | b"LA" | b"LAS" | b"LOS" | b"Y" => P,
+        b"DA" | b"DAS" | b"DD" | b"DER" | b"DI" | b"DIE" | b"EL" | b"LE" | b"LES" | b"MAC"
+        | b"MC" | b"VAN" | b"VON" => SURNAME_PARTICLE,
+        b"JOSE" | b"MARIA" => PREFIX,
+        b"SAN" | b"SANTA" | b"SANTO" => JOINER,
+        b"X" | b"XX" | b"XXX" | b"NA" | b"N" | b"NULL" | b"NINGUNO" | b"NO" | b"SIN" | b"S"
+        | b"SN" | b"SE" | b"DESCONOCIDO" => NULL_START,
+        b"MA" | b"GPE" | b"FCO" | b"FCA" | b"GMO" | b"STGO" => ABBR_GIVEN,
+        b"HDZ" | b"GLZ" | b"GZZ" | b"MTZ" | b"RDZ" | b"FDZ" | b"GTZ" | b"SNCHZ" => ABBR_SURNAME,
         _ => 0,
     }
 }

@@ -4,7 +4,7 @@ use crate::name::{GivenName, ParsedName, Surname};
 use crate::phonetic;
 
 use super::level::{GivenLevel, Level, SurnameLevel};
-use super::metrics::{jaro_winkler, jaro_winkler_iter, osa_within, Score};
+use super::metrics::{jaro_winkler, jaro_winkler_bytes, jaro_winkler_iter, osa_within, Score};
 use super::nickname::{nickname_match, nicknames, Side};
 
 /// Jaro-Winkler threshold of `G_CLOSE`.
@@ -83,39 +83,64 @@ fn given_level(
     keys_a: Option<&[TokKeys<'_>]>,
     keys_b: Option<&[TokKeys<'_>]>,
 ) -> GivenLevel {
-    if a.as_match() == b.as_match() {
+    let (fa, fb) = (a.as_match(), b.as_match());
+    if fa == fb {
         return GivenLevel::Exact;
     }
     let (sa, sb) = (a.significant(), b.significant());
     if sa == sb {
         return GivenLevel::ExactSignificant;
     }
-    if nickname_match(nicknames(), side(a), side(b)) {
+    let (one_a, one_b) = match (keys_a, keys_b) {
+        (Some(x), Some(y)) => (x.len() == 1, y.len() == 1),
+        _ => (one_token(sa), one_token(sb)),
+    };
+    if nickname_match(nicknames(), side(a, fa, sa, one_a), side(b, fb, sb, one_b)) {
         return GivenLevel::Nickname;
+    }
+    // One significant token a side: G_PHON and G_SUBSET both mean that
+    // the two tokens agree (they differ: `sa != sb`). A cheap first-symbol
+    // test rules most pairs out before any key is computed.
+    let single = one_a && one_b;
+    if single && keys_a.is_none() && keys_b.is_none() && !phonetic::may_agree(sa, sb) {
+        return jw_levels(a, b, sa, sb, || false);
     }
     let (own_a, own_b);
     let ka = match keys_a {
         Some(k) => k,
         None => {
-            own_a = SigKeys::new(a);
+            own_a = SigKeys::of(a, sa, one_a);
             own_a.as_slice()
         }
     };
     let kb = match keys_b {
         Some(k) => k,
         None => {
-            own_b = SigKeys::new(b);
+            own_b = SigKeys::of(b, sb, one_b);
             own_b.as_slice()
         }
     };
     if phonetic_prefix(ka, kb) {
         return GivenLevel::Phonetic;
     }
+    // With one token a side, G_SUBSET is the G_PHON test just failed.
+    jw_levels(a, b, sa, sb, || !single && subset(ka, kb))
+}
+
+/// The levels after `G_PHON`: `G_CLOSE`, then `G_SUBSET` (`subset` runs
+/// its test), `G_INITIAL`, `G_FAR`, `G_ELSE`.
+fn jw_levels(
+    a: &GivenName<'_>,
+    b: &GivenName<'_>,
+    sa: &str,
+    sb: &str,
+    subset: impl FnOnce() -> bool,
+) -> GivenLevel {
     let jw = jaro_winkler(sa, sb).value();
     if jw >= GIVEN_CLOSE_JW || (letters(sa) >= 5 && letters(sb) >= 5 && osa_within(sa, sb, 1)) {
         return GivenLevel::Close;
     }
-    if subset(ka, kb) {
+    if subset() {
         return GivenLevel::Subset;
     }
     if initials_match(a, b) || initials_match(b, a) {
@@ -127,14 +152,25 @@ fn given_level(
     GivenLevel::Else
 }
 
-fn side<'a>(g: &GivenName<'a>) -> Side<'a> {
+/// `g`'s nickname side; `full`, `significant` are its `as_match` and
+/// `significant`, `one` says `significant` is one token (then it is the
+/// first significant token too).
+fn side<'a>(g: &GivenName<'a>, full: &'a str, significant: &'a str, one: bool) -> Side<'a> {
+    let first = if one {
+        significant
+    } else {
+        g.first_significant().map_or(significant, |t| t.as_match())
+    };
     Side {
-        first: g
-            .first_significant()
-            .map_or_else(|| g.significant(), |t| t.as_match()),
-        significant: g.significant(),
-        full: g.as_match(),
+        first,
+        significant,
+        full,
     }
+}
+
+/// No space: one token (short strings: a plain loop beats `memchr`).
+fn one_token(s: &str) -> bool {
+    s.bytes().all(|b| b != b' ')
 }
 
 fn letters(s: &str) -> usize {
@@ -156,11 +192,23 @@ enum SigKeys<'a> {
 
 impl<'a> SigKeys<'a> {
     fn new(g: &GivenName<'a>) -> SigKeys<'a> {
+        let significant = g.significant();
+        SigKeys::of(g, significant, one_token(significant))
+    }
+
+    /// [`SigKeys::new`] given `g`'s significant form and whether it is one
+    /// token (then that token is the form itself).
+    fn of(g: &GivenName<'a>, significant: &'a str, one: bool) -> SigKeys<'a> {
         let mut arr = [("", phonetic::AgreementKeys::default()); INLINE_TOKENS];
+        if one {
+            arr[0] = (significant, phonetic::agreement_keys(significant));
+            return SigKeys::Inline(arr, 1);
+        }
         let mut n = 0;
         for t in g.significant_tokens() {
+            let m = t.as_match();
             match arr.get_mut(n) {
-                Some(slot) => *slot = (t.as_match(), phonetic::agreement_keys(t.as_match())),
+                Some(slot) => *slot = (m, phonetic::agreement_keys(m)),
                 None => {
                     return SigKeys::Heap(
                         g.significant_tokens()
@@ -292,11 +340,32 @@ pub fn compare_surname_parts(
     }
     let (a1, a2) = (joined(p1), joined(m1));
     let (b1, b2) = (joined(p2), joined(m2));
-    let jw = jaro_winkler_iter(a1.bytes().chain(a2.bytes()), b1.bytes().chain(b2.bytes()));
+    let jw = joined_jaro_winkler([a1, a2], [b1, b2]);
     if jw.value() >= SURNAME_JOINED_JW {
         return SurnameLevel::Joined;
     }
     SurnameLevel::Else
+}
+
+/// Jaro-Winkler of the concatenations `a[0] a[1]` and `b[0] b[1]`: copied
+/// into stack buffers when short (the bit-parallel path), else chained.
+fn joined_jaro_winkler(a: [&str; 2], b: [&str; 2]) -> Score {
+    fn concat<'b>(parts: [&str; 2], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+        let n = parts[0].len() + parts[1].len();
+        let out = buf.get_mut(..n)?;
+        let (x, y) = out.split_at_mut(parts[0].len());
+        x.copy_from_slice(parts[0].as_bytes());
+        y.copy_from_slice(parts[1].as_bytes());
+        Some(out)
+    }
+    let (mut ba, mut bb) = ([0u8; 64], [0u8; 64]);
+    match (concat(a, &mut ba), concat(b, &mut bb)) {
+        (Some(x), Some(y)) => jaro_winkler_bytes(x, y),
+        _ => jaro_winkler_iter(
+            a[0].bytes().chain(a[1].bytes()),
+            b[0].bytes().chain(b[1].bytes()),
+        ),
+    }
 }
 
 fn joined<'a>(s: &Option<Prepared<'a>>) -> &'a str {

@@ -41,6 +41,16 @@ pub struct NicknameTable {
     /// The first 8 bytes of each nickname packed big-endian (zero padded):
     /// sorted like `entries`, searched as integers.
     packed: Vec<u64>,
+    /// A 2048-bit set of [`slot`]s of `packed`: most names are not
+    /// nicknames, and most of those miss the set, so `get` skips the
+    /// binary search for them.
+    filter: [u64; 32],
+}
+
+/// The bit of a packed nickname in [`NicknameTable::filter`].
+fn slot(key: u64) -> usize {
+    // Multiplicative hashing: the top 11 bits.
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 53) as usize
 }
 
 impl fmt::Debug for NicknameTable {
@@ -78,13 +88,34 @@ impl NicknameTable {
             })
             .collect();
         entries.sort_by(|a, b| a.nickname.cmp(b.nickname));
-        let packed = entries.iter().map(|e| pack(e.nickname)).collect();
-        NicknameTable { entries, packed }
+        let packed: Vec<u64> = entries.iter().map(|e| pack(e.nickname)).collect();
+        let mut filter = [0u64; 32];
+        for &k in &packed {
+            let h = slot(k);
+            if let Some(w) = filter.get_mut(h / 64) {
+                *w |= 1 << (h % 64);
+            }
+        }
+        NicknameTable {
+            entries,
+            packed,
+            filter,
+        }
     }
 
     /// The entry of `nickname` (a `match` token or string), if listed.
+    #[inline]
     pub fn get(&self, nickname: &str) -> Option<&Nickname> {
         let key = pack(nickname);
+        let h = slot(key);
+        if self.filter.get(h / 64).map_or(0, |w| w >> (h % 64) & 1) == 0 {
+            return None;
+        }
+        self.search(key, nickname)
+    }
+
+    /// The binary search of [`NicknameTable::get`].
+    fn search(&self, key: u64, nickname: &str) -> Option<&Nickname> {
         let lo = self.packed.partition_point(|&k| k < key);
         self.packed
             .get(lo..)?
@@ -103,10 +134,15 @@ impl NicknameTable {
 
 /// The first 8 bytes, big-endian, zero padded: orders like the strings
 /// (for strings without NUL bytes).
+#[inline]
 fn pack(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    if let Some(head) = bytes.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
     let mut b = [0u8; 8];
-    for (slot, c) in b.iter_mut().zip(name.bytes()) {
-        *slot = c;
+    for (slot, c) in b.iter_mut().zip(bytes) {
+        *slot = *c;
     }
     u64::from_be_bytes(b)
 }
@@ -140,6 +176,10 @@ impl Side<'_> {
 pub(crate) fn nickname_match(table: &NicknameTable, a: Side<'_>, b: Side<'_>) -> bool {
     let la = lookups(table, a);
     let lb = lookups(table, b);
+    if la.iter().chain(&lb).all(Option::is_none) {
+        // Neither side offers a nickname.
+        return false;
+    }
     let hits = |ls: &[Option<&Nickname>; 2], other: Side<'_>| {
         ls.iter().flatten().any(|n| {
             n.canonicals.iter().any(|c| other.offers(c)) || n.significant().any(|c| other.offers(c))

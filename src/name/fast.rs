@@ -1,0 +1,522 @@
+//! Fast path of [`super::Normalizer::normalize`] for fields that are
+//! already in the `match` alphabet: uppercase `A`–`Z` words separated by
+//! single spaces, with no leading or trailing space. Most registry rows
+//! look like that.
+//!
+//! For such fields N2–N5 change nothing and the tokens are the words
+//! themselves, so this path borrows them from the input (no scratch text,
+//! no folding) and writes the [`ParsedName`] buffer directly. It covers the
+//! common case only: any field with a title, suffix, `VDA`, placeholder
+//! candidate, abbreviation, or a split surname to repair makes it return
+//! `None`, and the caller runs the general pipeline. Where it answers, the
+//! result is identical (same buffer, same spans) to the general path's; a
+//! property test in this module checks that.
+
+use super::tables::{self, class};
+use super::{
+    Flags, GivenSpan, ParseOrder, ParsedName, Span, SurnameSpan, TokenSpan, TokenStore, INITIAL,
+    PARTICLE, PREFIX, SIGNIFICANT,
+};
+
+/// Most tokens a field may have on the fast path.
+const MAX_TOKENS: usize = 8;
+
+/// Classes that need the general path's field-level steps (N6–N8).
+const SLOW: u16 = class::TITLE
+    | class::TRAILING
+    | class::WIDOW
+    | class::NULL_START
+    | class::ABBR_GIVEN
+    | class::ABBR_SURNAME;
+
+/// The words of one field: byte ranges into the field and their classes.
+#[derive(Clone, Copy, Default)]
+struct Words {
+    n: usize,
+    spans: [(u8, u8); MAX_TOKENS],
+    classes: [u16; MAX_TOKENS],
+}
+
+impl Words {
+    fn word<'t>(&self, text: &'t str, i: usize) -> &'t str {
+        let (s, e) = self.spans.get(i).copied().unwrap_or_default();
+        text.get(usize::from(s)..usize::from(e)).unwrap_or_default()
+    }
+
+    fn class(&self, i: usize) -> u16 {
+        self.classes.get(i).copied().unwrap_or(0)
+    }
+
+    fn len(&self) -> usize {
+        self.n
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// For 8 bytes: a bit per byte (bit `i` for byte `i`) set where the byte
+/// is a space, and whether every byte is `A`–`Z` or a space.
+fn chunk_scan(x: u64) -> (u64, bool) {
+    // Spaces: lanes of `x ^ 0x20…` that are zero (exact for every lane).
+    let t = x ^ (0x20 * ONES);
+    let nonzero = ((t & !HIGH).wrapping_add(!HIGH) | t) & HIGH;
+    let space = !nonzero & HIGH;
+    // With every lane below 0x80 the additions carry within lanes only:
+    // lane + 0x3F has its high bit iff lane ≥ 'A', lane + 0x25 iff
+    // lane > 'Z'.
+    let ascii = x & HIGH == 0;
+    let ge_a = x.wrapping_add(0x3F * ONES);
+    let gt_z = x.wrapping_add(0x25 * ONES);
+    let upper = ge_a & !gt_z & HIGH;
+    let ok = ascii && (upper | space) == HIGH;
+    // Gather the high bits of the lanes into the low byte.
+    let bits = ((space >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
+    (bits, ok)
+}
+
+/// A bit per byte of `bytes` (at most 64) set where the byte is a space;
+/// `None` if some byte is neither `A`–`Z` nor a space.
+fn space_mask(bytes: &[u8]) -> Option<u64> {
+    let mut mask = 0u64;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut shift = 0;
+    for c in chunks.by_ref() {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(c);
+        let (bits, ok) = chunk_scan(u64::from_le_bytes(b));
+        if !ok {
+            return None;
+        }
+        mask |= bits << shift;
+        shift += 8;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() && bytes.len() >= 8 {
+        // The last 8 bytes, overlapping bytes already scanned (which give
+        // the same bits again).
+        let start = bytes.len() - 8;
+        let mut b = [0u8; 8];
+        if let Some(last) = bytes.get(start..) {
+            b.copy_from_slice(last);
+        }
+        let (bits, ok) = chunk_scan(u64::from_le_bytes(b));
+        if !ok {
+            return None;
+        }
+        mask |= bits << start;
+    } else if !rest.is_empty() {
+        // The last bytes, padded with letters (no memcpy call).
+        let x = rest
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| acc << 8 | u64::from(b));
+        let pad = (b'A' as u64 * ONES) << (8 * rest.len());
+        let (bits, ok) = chunk_scan(x | pad);
+        if !ok {
+            return None;
+        }
+        mask |= bits << shift;
+    }
+    Some(mask)
+}
+
+/// Splits a field in the `match` alphabet into words and classifies them
+/// into `w`; false if the field is not in that alphabet (or longer than
+/// 64 bytes, or of more than [`MAX_TOKENS`] words) or needs the general
+/// path.
+fn words(text: &str, w: &mut Words) -> bool {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    if len == 0 {
+        return true;
+    }
+    if len > 64 {
+        return false;
+    }
+    let Some(spaces) = space_mask(bytes) else {
+        return false;
+    };
+    // No leading, trailing or doubled space.
+    if spaces & 1 != 0 || spaces >> (len - 1) & 1 != 0 || spaces & (spaces >> 1) != 0 {
+        return false;
+    }
+    let mut all = 0u16;
+    let mut start = 0usize;
+    let mut rest = spaces;
+    loop {
+        let end = if rest == 0 {
+            len
+        } else {
+            rest.trailing_zeros() as usize
+        };
+        let c = tables::classify_bytes(bytes.get(start..end).unwrap_or_default());
+        let (Some(span), Some(class)) = (w.spans.get_mut(w.n), w.classes.get_mut(w.n)) else {
+            return false;
+        };
+        // At most 64 bytes.
+        *span = (start as u8, end as u8);
+        *class = c;
+        w.n += 1;
+        all |= c;
+        if rest == 0 {
+            break;
+        }
+        rest &= rest - 1;
+        start = end + 1;
+    }
+    if all & SLOW != 0 {
+        return false;
+    }
+    // N6's one-repeated-letter placeholder (`AAA`, `A A`): only possible
+    // when the first word has fewer than two letters or starts with a
+    // doubled letter. Leave those fields to the general path when they
+    // really are made of one letter.
+    let first = bytes.first().copied().unwrap_or(0);
+    let second = bytes.get(1).copied().unwrap_or(b' ');
+    if (second == b' ' || second == first)
+        && bytes.iter().filter(|&&b| b != b' ').all(|&b| b == first)
+        && bytes.iter().filter(|&&b| b != b' ').count() >= 2
+    {
+        return false;
+    }
+    true
+}
+
+/// The words of the three fields, as found by [`scan`].
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Scan([Words; 3]);
+
+/// The first half of the fast path of `Scratch::fields` (for callers with
+/// no frequency table and no unknown marker that is a space): splits and
+/// classifies the fields into `out`; false when the general path must run.
+/// The caller then calls [`build`] (split so that the name is built in
+/// the caller's return slot, not moved out of an `Option`).
+pub(crate) fn scan(raw: [&str; 3], out: &mut Scan) -> bool {
+    let [g, p, m] = raw;
+    let [gw, pw, mw] = &mut out.0;
+    if !(words(g, gw) && words(p, pw) && words(m, mw)) {
+        return false;
+    }
+    // §3 split-field repair would apply.
+    if pw.len() > 0 && mw.len() > 0 {
+        let last = pw.class(pw.len() - 1);
+        if last & class::SURNAME_PARTICLE != 0 || (pw.len() == 1 && last & class::JOINER != 0) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The second half of the fast path: the name of fields that [`scan`]
+/// accepted into `words`.
+pub(crate) fn build(raw: [&str; 3], words: &Scan, flags: Flags) -> ParsedName {
+    let [g, p, m] = raw;
+    let [gw, pw, mw] = &words.0;
+    let raw_len = g.len() + p.len() + m.len();
+    let mut buf = String::with_capacity(3 * raw_len + 32);
+    let mut raw_spans = [Span::default(); 3];
+    for (span, r) in raw_spans.iter_mut().zip(raw) {
+        let start = buf.len();
+        buf.push_str(r);
+        *span = Span::of(&buf)(start);
+    }
+    let mut tokens = TokenStore::default();
+    let given = (gw.len() > 0).then(|| write_given(&mut buf, g, gw, &mut tokens));
+    let paternal = write_surname(&mut buf, p, pw);
+    let maternal = write_surname(&mut buf, m, mw);
+    ParsedName {
+        buf,
+        raw: raw_spans,
+        raw_is_full_name: false,
+        given,
+        tokens,
+        paternal,
+        maternal,
+        married: None,
+        flags,
+        order: ParseOrder::Fields,
+    }
+}
+
+/// [`scan`] then [`build`].
+#[cfg(test)]
+fn fields(raw: [&str; 3], flags: Flags) -> Option<ParsedName> {
+    let mut w = Scan::default();
+    scan(raw, &mut w).then(|| build(raw, &w, flags))
+}
+
+/// Same layout as `Scratch::assemble` for the given names.
+fn write_given(buf: &mut String, text: &str, w: &Words, tokens: &mut TokenStore) -> GivenSpan {
+    let m_start = buf.len();
+    buf.push_str(text);
+    let mut any_sig = false;
+    let mut spans = [TokenSpan::default(); MAX_TOKENS];
+    for (i, slot) in spans.iter_mut().enumerate().take(w.len()) {
+        let (s, e) = w.spans.get(i).copied().unwrap_or_default();
+        let (s, e) = (u32::from(s), u32::from(e));
+        let c = w.class(i);
+        let mut kind = 0;
+        if c & class::PREFIX != 0 {
+            kind |= PREFIX;
+        }
+        if c & class::GIVEN_PARTICLE != 0 {
+            kind |= PARTICLE;
+        }
+        if e - s == 1 {
+            kind |= INITIAL;
+        }
+        if kind == 0 {
+            kind = SIGNIFICANT;
+            any_sig = true;
+        }
+        let span = Span {
+            start: m_start as u32 + s,
+            end: m_start as u32 + e,
+        };
+        *slot = TokenSpan {
+            ortho: span,
+            matchf: span,
+            kind,
+        };
+    }
+    // What pushing them one by one gives (unused inline slots default).
+    let used = spans.get(..w.len()).unwrap_or_default();
+    *tokens = match spans.first_chunk::<4>() {
+        Some(head) if used.len() <= 4 => TokenStore::Inline(*head, used.len() as u8),
+        _ => TokenStore::Heap(used.to_vec()),
+    };
+    let matchf = Span::of(buf)(m_start);
+    if !any_sig {
+        let all_particles = tokens.as_slice().iter().all(|t| t.kind & PARTICLE != 0);
+        for t in tokens.as_mut_slice() {
+            if all_particles || t.kind & PARTICLE == 0 {
+                t.kind |= SIGNIFICANT;
+            }
+        }
+    }
+    let significant = if tokens.as_slice().iter().all(|t| t.kind & SIGNIFICANT != 0) {
+        matchf
+    } else {
+        let s = buf.len();
+        let mut first = true;
+        for (i, t) in tokens.as_slice().iter().enumerate() {
+            if t.kind & SIGNIFICANT != 0 {
+                if !first {
+                    buf.push(' ');
+                }
+                first = false;
+                buf.push_str(w.word(text, i));
+            }
+        }
+        Span::of(buf)(s)
+    };
+    GivenSpan {
+        ortho: matchf,
+        matchf,
+        significant,
+    }
+}
+
+/// Same layout as `Scratch::write_surname`.
+fn write_surname(buf: &mut String, text: &str, w: &Words) -> Option<SurnameSpan> {
+    if w.len() == 0 {
+        return None;
+    }
+    let start = buf.len();
+    buf.push_str(text);
+    let full = Span::of(buf)(start);
+    if w.len() == 1 {
+        return Some(SurnameSpan {
+            ortho: full,
+            ortho_core: full.start,
+            full,
+            core: full.start,
+            joined: full,
+        });
+    }
+    let lead = (0..w.len())
+        .take_while(|&i| w.class(i) & class::SURNAME_PARTICLE != 0)
+        .count();
+    let lead = if lead == w.len() { 0 } else { lead };
+    let core = start as u32 + w.spans.get(lead).map_or(0, |s| u32::from(s.0));
+    let j_start = buf.len();
+    for i in 0..w.len() {
+        buf.push_str(w.word(text, i));
+    }
+    let joined = Span::of(buf)(j_start);
+    Some(SurnameSpan {
+        ortho: full,
+        ortho_core: core,
+        full,
+        core,
+        joined,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Normalizer, Options};
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The general pipeline, bypassing the fast path.
+    fn general(raw: [&str; 3]) -> ParsedName {
+        let mut n = Normalizer::new(Options::default());
+        n.scratch
+            .fields_general(raw, Flags::default(), &n.options, None)
+    }
+
+    fn check(raw: [&str; 3]) {
+        let slow = general(raw);
+        if let Some(fast) = fields(raw, Flags::default()) {
+            assert_eq!(fast, slow, "{raw:?}");
+            assert_eq!(fast.buf, slow.buf, "{raw:?}");
+        }
+        assert_eq!(super::super::normalize(raw[0], raw[1], raw[2]), slow);
+    }
+
+    #[test]
+    fn fast_path_taken_for_plain_names() {
+        for raw in [
+            ["MARIA GUADALUPE", "HERNANDEZ", "DE LA CRUZ"],
+            ["JUAN", "LOPEZ", ""],
+            ["MARIA DE LOS ANGELES", "DEL RIO", "SAN JUAN"],
+            ["JOSE MARIA", "", "GARCIA"],
+            ["J L", "PEREZ", "Y LOPEZ"],
+            ["DE LA", "LA", ""],
+            ["Y", "DE LA", ""],
+            ["A B D E F G H I", "MC DONALD", "VAN DER BERG"],
+        ] {
+            assert!(fields(raw, Flags::default()).is_some(), "{raw:?}");
+            check(raw);
+        }
+        for raw in [
+            ["MARIA", "HERNANDEZ DE", "LA CRUZ"],
+            ["MA GPE", "HDZ", ""],
+            ["SR JUAN", "LOPEZ", ""],
+            ["JUAN", "LOPEZ JR", ""],
+            ["XXX", "LOPEZ", ""],
+            ["AA", "LOPEZ", ""],
+            ["A A", "LOPEZ", ""],
+            ["JUAN", "SAN", "JUAN"],
+            ["JUAN ", "LOPEZ", ""],
+            ["JUAN  CARLOS", "LOPEZ", ""],
+            ["Juan", "LOPEZ", ""],
+            ["A B D E F G H I J", "PEREZ", ""],
+        ] {
+            assert!(fields(raw, Flags::default()).is_none(), "{raw:?}");
+            check(raw);
+        }
+    }
+
+    /// Words that hit every class and fallback, plus random ones.
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "MARIA",
+                "JOSE",
+                "JUAN",
+                "DE",
+                "LA",
+                "LOS",
+                "DEL",
+                "Y",
+                "SAN",
+                "SANTA",
+                "MC",
+                "VAN",
+                "CRUZ",
+                "LOPEZ",
+                "MA",
+                "HDZ",
+                "GPE",
+                "J",
+                "X",
+                "XX",
+                "A",
+                "AA",
+                "NA",
+                "SR",
+                "C",
+                "JR",
+                "II",
+                "VDA",
+                "VIUDA",
+                "SIN",
+                "NOMBRE",
+                "N",
+                "S",
+                "NO",
+                "TIENE",
+                "DIAZ",
+                "LEON",
+                "MONTES",
+                "OCA",
+                "ÁNGELES",
+                "Muñoz",
+                "MUÃ±OZ",
+                "O'HIGGINS",
+                "PE?A",
+                "PE#A",
+                "LOPEZ2",
+                "ß",
+                "Ж",
+                "\u{301}",
+            ])
+            .prop_map(str::to_owned),
+            "[A-Z]{1,6}",
+            "[A-Za-z]{1,4}",
+            "[A]{1,3}",
+        ]
+    }
+
+    /// Fields with single spaces mostly, sometimes odd spacing.
+    fn field() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(word(), 0..10),
+            prop::sample::select(vec![" ", " ", " ", "  ", "\t", "-", "."]),
+            prop::sample::select(vec!["", "", "", " ", "  "]),
+        )
+            .prop_map(|(w, sep, pad)| format!("{pad}{}{}", w.join(sep), pad))
+    }
+
+    /// Fields in the match alphabet only (the fast path's domain, where
+    /// it answers unless a word needs the general path).
+    fn clean_field() -> impl Strategy<Value = String> {
+        let w = prop_oneof![
+            prop::sample::select(vec![
+                "MARIA", "JOSE", "JUAN", "DE", "LA", "LOS", "DEL", "Y", "SAN", "SANTA", "MC",
+                "VAN", "CRUZ", "LOPEZ", "J", "A", "AA", "MA", "SR", "JR", "DIAZ", "LEON",
+            ])
+            .prop_map(str::to_owned),
+            "[A-Z]{1,6}",
+        ];
+        prop::collection::vec(w, 0..10).prop_map(|v| v.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(if cfg!(debug_assertions) { 512 } else { 4096 }))]
+
+        #[test]
+        fn fast_path_equals_general_path(g in field(), p in field(), m in field()) {
+            check([&g, &p, &m]);
+        }
+
+        #[test]
+        fn fast_path_equals_general_path_on_clean_fields(
+            g in clean_field(), p in clean_field(), m in clean_field(),
+        ) {
+            check([&g, &p, &m]);
+        }
+
+        #[test]
+        fn fast_path_equals_general_path_on_any_text(
+            g in "\\PC{0,16}", p in "[A-Z ]{0,16}", m in any::<String>(),
+        ) {
+            check([&g, &p, &m]);
+            check([&p, &m, &g]);
+            check([&m, &g, &p]);
+        }
+    }
+}
