@@ -96,8 +96,9 @@ pub enum Consistency {
 }
 
 /// The null markers of names.md N6 (compared after folding to upper-case
-/// ASCII letters and single spaces).
-const NULL_NAMES: [&str; 15] = [
+/// ASCII letters and single spaces). The one copy of the list: the `name`
+/// module's N6 step reads it from here (`curp` sits below `name`).
+pub(crate) const NULL_NAMES: [&str; 15] = [
     "X",
     "XX",
     "XXX",

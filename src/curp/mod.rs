@@ -55,6 +55,7 @@ mod words;
 pub use classify::{
     classify, classify_with, is_missing_marker, DenyList, PatternError, Placeholder, Status,
 };
+pub(crate) use consistency::NULL_NAMES;
 pub use consistency::{consistency, Consistency, RecordFields, Segment};
 pub use derive::{
     derive_probable, derive_root, derive_root_with, probable_from_root, with_differentiator,

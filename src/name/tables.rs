@@ -4,24 +4,9 @@
 //! compared on whole tokens only, never on substrings.
 
 /// N6: whole-field values that mean "no value". Compared on the field's
-/// `match` form (tokens joined by single spaces).
-pub(crate) const NULL_PLACEHOLDERS: &[&str] = &[
-    "X",
-    "XX",
-    "XXX",
-    "NA",
-    "N A",
-    "NULL",
-    "NINGUNO",
-    "NO TIENE",
-    "SIN NOMBRE",
-    "SIN APELLIDO",
-    "S N",
-    "SN",
-    "NO APLICA",
-    "SE IGNORA",
-    "DESCONOCIDO",
-];
+/// `match` form (tokens joined by single spaces). The CURP consistency
+/// check reads the same markers, so the list lives in `curp`.
+pub(crate) const NULL_PLACEHOLDERS: &[&str] = &crate::curp::NULL_NAMES;
 
 /// N7: titles dropped when they are the first token of a field.
 // The spec's list; `classify` is the fast copy, tested against it.
