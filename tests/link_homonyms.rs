@@ -93,10 +93,16 @@ fn homonyms_are_kept_apart_by_the_curp_root_veto() {
             .unwrap()
             .dedupe(&input, &NoProgress)
             .unwrap();
-        clustered(out.cluster_ids(0), &curps)
+        (
+            clustered(out.cluster_ids(0), &curps),
+            out.stats.vetoed_pairs,
+        )
     };
-    let (homonyms_without, same_without) = run(false);
-    let (homonyms_with, same_with) = run(true);
+    let ((homonyms_without, same_without), vetoed_without) = run(false);
+    let ((homonyms_with, same_with), vetoed_with) = run(true);
+    // The run reports the pairs it kept apart.
+    assert_eq!(vetoed_without, 0);
+    assert!(vetoed_with >= homonyms_without as u64 / 2, "{vetoed_with}");
     // The data has homonyms, and a fitted model merges them…
     assert!(
         homonyms_without > 0,

@@ -143,6 +143,12 @@ pub struct LinkStats {
     pub matches: u64,
     /// Clustering, for dedupe and many-input runs.
     pub clustering: Option<ClusterStats>,
+    /// Candidate pairs at a veto level (see [`ComparisonDef::veto`]) that
+    /// the other comparisons alone would have matched: with the default
+    /// comparisons, RENAPO homonyms — or one person RENAPO gave two CURPs,
+    /// a case for review by hand.
+    #[serde(default)]
+    pub vetoed_pairs: u64,
 }
 
 /// Receives matched pairs in output order (push model). Return `Ok(false)`
@@ -576,12 +582,39 @@ impl Linker {
                 (w >= thr).then_some((p, w, pat))
             })
             .collect();
+        let vetoes: Vec<(usize, u8, f64)> = cmp
+            .defs()
+            .iter()
+            .enumerate()
+            .filter_map(|(c, d)| {
+                let l = d.veto_level()?;
+                let w = model.comparisons.get(c)?.levels.get(l)?.weight;
+                Some((c, l as u8, w))
+            })
+            .collect();
+        let vetoed_pairs = if vetoes.is_empty() {
+            0
+        } else {
+            counts
+                .iter()
+                .filter(|&&(pat, _)| {
+                    let vetoed: f64 = vetoes
+                        .iter()
+                        .filter(|&&(c, l, _)| pat.level(c) == Some(l))
+                        .map(|&(_, _, w)| w)
+                        .sum();
+                    vetoed != 0.0 && model.weight(pat) - vetoed >= thr
+                })
+                .map(|&(_, n)| n)
+                .sum()
+        };
         progress.report(Stage::Resolving, 1, 1);
         let stats = LinkStats {
             blocking: bstats,
             pairs_above_threshold: matched.len() as u64,
             matches: 0,
             clustering: None,
+            vetoed_pairs,
         };
         Ok(Scored {
             cmp,

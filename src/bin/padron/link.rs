@@ -176,6 +176,16 @@ fn keys(engine: &EngineArgs) -> Result<Option<Key>> {
     engine.key.as_deref().map(load_key).transpose()
 }
 
+/// Says how many pairs the homonym veto kept apart (worth a look by hand).
+fn report_vetoed(n: u64) {
+    if n > 0 {
+        eprintln!(
+            "  {n} candidate pairs would match but are kept apart by the CURP veto (same root, \
+             other differentiator: RENAPO homonyms, or one person with two CURPs)"
+        );
+    }
+}
+
 pub fn run_link(args: LinkArgs) -> Result<ExitCode> {
     let key = keys(&args.engine)?;
     let a = load(&args.a, key.as_ref(), &args.engine.read)?;
@@ -217,6 +227,7 @@ pub fn run_link(args: LinkArgs) -> Result<ExitCode> {
         out.model.threshold.weight,
         start.elapsed().as_secs_f64()
     );
+    report_vetoed(out.stats.vetoed_pairs);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -276,5 +287,6 @@ pub fn run_dedupe(args: DedupeArgs) -> Result<ExitCode> {
         clusters,
         start.elapsed().as_secs_f64()
     );
+    report_vetoed(out.stats.vetoed_pairs);
     Ok(ExitCode::SUCCESS)
 }
