@@ -176,3 +176,40 @@ fn a_schema_column_missing_from_the_file_is_named() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("`street_number`"), "{err}");
 }
+
+/// Inside one agency, plaintext FEBRL-style files link with --key and
+/// --schema, exactly as their encodings would.
+#[test]
+fn plaintext_febrl_files_link_with_key_and_schema() {
+    let dir = tmp("plain");
+    let d = |f: &str| dir.join(f).to_string_lossy().into_owned();
+    write_fixed_key(&dir.join("k.key"));
+    encode_both(&dir);
+    ok(&padron(&[
+        "link",
+        &d("a.penc"),
+        &d("b.penc"),
+        "-o",
+        &d("enc.csv"),
+    ]));
+    let out = padron(&[
+        "link",
+        &data("a.csv"),
+        &data("b.csv"),
+        "--key",
+        &d("k.key"),
+        "--schema",
+        &schema(),
+        "-o",
+        &d("plain.csv"),
+    ]);
+    ok(&out);
+    assert_eq!(
+        std::fs::read(dir.join("plain.csv")).unwrap(),
+        std::fs::read(dir.join("enc.csv")).unwrap(),
+        "same key, same schema: same matches"
+    );
+    // --schema without --key is refused.
+    let out = padron(&["link", &d("a.penc"), &d("b.penc"), "--schema", &schema()]);
+    assert!(!out.status.success());
+}

@@ -86,6 +86,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         threshold: None,
         target_precision: 0.995,
         model: None,
+        schema: None,
         read: ReadArgs::default(),
     };
     let linker = Linker::new(config(&engine, a.header()))?;

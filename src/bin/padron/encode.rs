@@ -56,13 +56,13 @@ const MAX_RECORD_ID: usize = u16::MAX as usize;
 /// Rows read, then encoded in parallel, per step.
 const CHUNK: usize = 4096;
 
-struct Encoded {
-    tokens: Vec<Option<Token>>,
-    filters: Vec<u64>,
-    report: EncodeReport,
+pub struct Encoded {
+    pub tokens: Vec<Option<Token>>,
+    pub filters: Vec<u64>,
+    pub report: EncodeReport,
 }
 
-enum Outcome {
+pub enum Outcome {
     Encoded(Encoded),
     /// Reasons name columns and fields, never values.
     Rejected {
@@ -91,27 +91,68 @@ impl Totals {
 /// How rows become encodings: the padrón pipeline (tokens and filters from
 /// the canonical columns) or, for a schema over other columns, filters of
 /// the columns it names.
-enum RowEncoder {
+pub enum RowEncoder {
     Padron(AgencyEncoder),
     Columns(ColumnEncoder, Vec<Cell>),
 }
 
 /// Where a [`ColumnEncoder`] column is in a row.
 #[derive(Clone, Copy)]
-enum Cell {
+pub enum Cell {
     Canonical(Column),
     Extra(usize),
 }
 
+/// A Bloom schema file, or the built-in padrón schema.
+pub fn read_schema(path: Option<&Path>) -> Result<Schema> {
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
+            Ok(Schema::from_toml(&text).with_context(|| format!("schema {}", p.display()))?)
+        }
+        None => Ok(Schema::padron()),
+    }
+}
+
 impl RowEncoder {
-    fn header(&self, key: &Key) -> padron::encodings::Header {
+    /// The padrón pipeline when the schema reads padrón columns only,
+    /// otherwise a [`ColumnEncoder`] over the file's columns (said on
+    /// stderr under `command`).
+    pub fn new<R: Read>(
+        key: &Key,
+        algorithm: Algorithm,
+        schema: Schema,
+        reader: &PadronReader<R>,
+        command: &str,
+    ) -> Result<RowEncoder> {
+        let mut parse = ParseOptions::default();
+        parse.today = Some(crate::curp::today_utc());
+        if AgencyEncoder::fills(&schema) {
+            return Ok(RowEncoder::Padron(AgencyEncoder::new(
+                key,
+                algorithm,
+                default_rules(),
+                schema,
+                parse,
+            )?));
+        }
+        let e = ColumnEncoder::new(key, algorithm, schema)?;
+        let cells = locate_columns(&e, reader)?;
+        eprintln!(
+            "{command}: the schema reads columns other than the padrón's: Bloom filters only, no keyed tokens"
+        );
+        Ok(RowEncoder::Columns(e, cells))
+    }
+
+    pub fn header(&self, key: &Key) -> padron::encodings::Header {
         match self {
             RowEncoder::Padron(e) => e.header(key, None),
             RowEncoder::Columns(e, _) => e.header(key, None),
         }
     }
 
-    fn scratch(&self) -> Scratch {
+    pub fn scratch(&self) -> Scratch {
         match self {
             RowEncoder::Padron(e) => e.scratch(),
             RowEncoder::Columns(e, _) => e.scratch(),
@@ -158,7 +199,7 @@ fn locate_columns<R: Read>(encoder: &ColumnEncoder, reader: &PadronReader<R>) ->
         .collect()
 }
 
-fn encode_row(encoder: &RowEncoder, row: &Row, scratch: &mut Scratch) -> Outcome {
+pub fn encode_row(encoder: &RowEncoder, row: &Row, scratch: &mut Scratch) -> Outcome {
     // The file format bounds a record_id to 65535 bytes; such a row is
     // rejected, not fatal (the writer would refuse it).
     if row.record_id.len() > MAX_RECORD_ID {
@@ -200,33 +241,9 @@ pub fn run(args: EncodeArgs) -> Result<ExitCode> {
     let key = load_key(&args.key)?;
     let algorithm = Algorithm::from_name(&args.algorithm)
         .ok_or_else(|| anyhow::anyhow!("--algorithm: expected hmac-sha256 or blake3"))?;
-    let schema = match &args.schema {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read {}", p.display()))?;
-            Schema::from_toml(&text).with_context(|| format!("schema {}", p.display()))?
-        }
-        None => Schema::padron(),
-    };
-    let mut parse = ParseOptions::default();
-    parse.today = Some(crate::curp::today_utc());
+    let schema = read_schema(args.schema.as_deref())?;
     let mut reader = args.read.open(&args.file)?;
-    let encoder = if AgencyEncoder::fills(&schema) {
-        RowEncoder::Padron(AgencyEncoder::new(
-            &key,
-            algorithm,
-            default_rules(),
-            schema,
-            parse,
-        )?)
-    } else {
-        let e = ColumnEncoder::new(&key, algorithm, schema)?;
-        let cells = locate_columns(&e, &reader)?;
-        eprintln!(
-            "encode: the schema reads columns other than the padrón's: Bloom filters only, no keyed tokens"
-        );
-        RowEncoder::Columns(e, cells)
-    };
+    let encoder = RowEncoder::new(&key, algorithm, schema, &reader, "encode")?;
     let out = open_output(Some(&args.output))?;
     let mut writer = Writer::new(out, encoder.header(&key))?;
     let mut rejects = Rejects::new(args.read.rejects.as_deref(), "encode")?;

@@ -1,17 +1,15 @@
 //! `padron link` and `padron dedupe`: the linkage unit's side.
 
 use crate::common::{open_output, ReadArgs, Rejects};
-use crate::encode::load_key;
+use crate::encode::{encode_row, load_key, read_schema, Outcome, RowEncoder};
 use anyhow::{bail, Context, Result};
-use padron::curp::ParseOptions;
-use padron::encode::{AgencyEncoder, Person};
 use padron::encodings::EncodedPadron;
 use padron::io::Item;
 use padron::link::{
     recommended_comparisons, EncodedInput, LinkConfig, Linker, Progress as LinkProgress, Stage,
     Threshold,
 };
-use padron::pseudo::Key;
+use padron::pseudo::{Algorithm, Key};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,6 +31,10 @@ pub struct EngineArgs {
     /// Write the fitted model (m, u, λ, threshold) as JSON here.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// With --key: a Bloom schema (TOML) to encode the CSV files by, as
+    /// `padron encode --schema` would (default: the padrón schema).
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub schema: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -108,14 +110,24 @@ fn is_encodings(path: &Path) -> Result<bool> {
     Ok(n == 8 && &magic == b"PADRONEN")
 }
 
-/// Encodes a plaintext padrón in memory, as `padron encode` would.
-pub fn encode_csv(path: &Path, key: &Key, read: &ReadArgs) -> Result<EncodedPadron> {
-    let mut parse = ParseOptions::default();
-    parse.today = Some(crate::curp::today_utc());
-    let encoder = AgencyEncoder::padron(key, parse)?;
-    let mut out = EncodedPadron::new(encoder.header(key, None));
-    let mut scratch = encoder.scratch();
+/// Encodes a plaintext padrón in memory, as `padron encode` would (rows
+/// that cannot be encoded go to the reject list).
+pub fn encode_csv(
+    path: &Path,
+    key: &Key,
+    schema: Option<&Path>,
+    read: &ReadArgs,
+) -> Result<EncodedPadron> {
     let mut reader = read.open(path)?;
+    let encoder = RowEncoder::new(
+        key,
+        Algorithm::HmacSha256,
+        read_schema(schema)?,
+        &reader,
+        "link",
+    )?;
+    let mut out = EncodedPadron::new(encoder.header(key));
+    let mut scratch = encoder.scratch();
     let mut rejects = Rejects::new(read.rejects.as_deref(), &path.display().to_string())?;
     for item in &mut reader {
         let row = match item? {
@@ -126,26 +138,33 @@ pub fn encode_csv(path: &Path, key: &Key, read: &ReadArgs) -> Result<EncodedPadr
             }
             _ => continue,
         };
-        let person = Person::from_row(&row);
-        encoder
-            .encode(&person, &mut scratch)
-            .with_context(|| format!("row {}", row.row))?;
-        out.push(&row.record_id, scratch.tokens(), scratch.filters())
-            .with_context(|| format!("row {}", row.row))?;
+        match encode_row(&encoder, &row, &mut scratch) {
+            Outcome::Encoded(e) => out
+                .push(&row.record_id, &e.tokens, &e.filters)
+                .with_context(|| format!("row {}", row.row))?,
+            Outcome::Rejected { column, reason } => {
+                rejects.push_row(row.row, row.line, column, &reason)?
+            }
+        }
     }
     rejects.finish()?;
     Ok(out)
 }
 
 /// Loads an input: an encodings file as it is, a CSV padrón only with a key.
-pub fn load(path: &Path, key: Option<&Key>, read: &ReadArgs) -> Result<EncodedPadron> {
+pub fn load(
+    path: &Path,
+    key: Option<&Key>,
+    schema: Option<&Path>,
+    read: &ReadArgs,
+) -> Result<EncodedPadron> {
     if is_encodings(path)? {
         let f = std::fs::File::open(path)?;
         return EncodedPadron::read(std::io::BufReader::with_capacity(1 << 20, f))
             .with_context(|| format!("reading encodings file {}", path.display()));
     }
     match key {
-        Some(k) => encode_csv(path, k, read),
+        Some(k) => encode_csv(path, k, schema, read),
         None => bail!(
             "{} is not an encodings file; to link plaintext padrones inside one agency, give --key",
             path.display()
@@ -188,8 +207,9 @@ fn report_vetoed(n: u64) {
 
 pub fn run_link(args: LinkArgs) -> Result<ExitCode> {
     let key = keys(&args.engine)?;
-    let a = load(&args.a, key.as_ref(), &args.engine.read)?;
-    let b = load(&args.b, key.as_ref(), &args.engine.read)?;
+    let schema = args.engine.schema.as_deref();
+    let a = load(&args.a, key.as_ref(), schema, &args.engine.read)?;
+    let b = load(&args.b, key.as_ref(), schema, &args.engine.read)?;
     a.header()
         .check_comparable(b.header())
         .context("the two inputs cannot be linked")?;
@@ -236,7 +256,14 @@ pub fn run_dedupe(args: DedupeArgs) -> Result<ExitCode> {
     let files = args
         .input
         .iter()
-        .map(|p| load(p, key.as_ref(), &args.engine.read))
+        .map(|p| {
+            load(
+                p,
+                key.as_ref(),
+                args.engine.schema.as_deref(),
+                &args.engine.read,
+            )
+        })
         .collect::<Result<Vec<_>>>()?;
     let first = files.first().context("no input")?;
     for (k, f) in files.iter().enumerate().skip(1) {
