@@ -292,11 +292,20 @@ pub fn normalize(given: &str, paternal: &str, maternal: &str) -> ParsedName {
     // needs no normalizer (whose construction allocates).
     let raw = [given, paternal, maternal];
     let mut words = fast::Scan::default();
-    if fast::scan(raw, &mut words) {
-        fast::build(raw, &words, Flags::default())
-    } else {
-        Normalizer::default().normalize(given, paternal, maternal)
+    match fast::scan(raw, &mut words) {
+        fast::Verdict::Fast => return fast::build(raw, &words, Flags::default()),
+        fast::Verdict::Fold => {
+            let mut folded = fast::Folded::default();
+            if let Some((texts, orthos)) = fast::fold_fields(raw, &mut folded) {
+                let mut words = fast::Scan::default();
+                if fast::scan(texts, &mut words) == fast::Verdict::Fast {
+                    return fast::build_texts(raw, texts, orthos, &words, Flags::default());
+                }
+            }
+        }
+        fast::Verdict::General => {}
     }
+    Normalizer::default().normalize(given, paternal, maternal)
 }
 
 /// [`Normalizer::normalize_bytes`] with default options and fresh buffers.
