@@ -232,7 +232,7 @@ pub(crate) fn scan(raw: [&str; 3], out: &mut Scan) -> Verdict {
 /// Fields folded to the `match` alphabet by [`fold_fields`]: their match
 /// and ortho texts (ortho is uppercase with the accents kept, the same
 /// length as the raw field).
-pub(crate) struct Folded {
+struct Folded {
     matchf: [[u8; 64]; 3],
     ortho: [[u8; 64]; 3],
     m_len: [u8; 3],
@@ -355,14 +355,14 @@ fn fold(raw: &str, m: &mut [u8; 64], o: &mut [u8; 64]) -> Option<u8> {
 }
 
 /// Match and ortho texts of three fields (ortho only where it differs).
-pub(crate) type Texts<'f> = ([&'f str; 3], [Option<&'f str>; 3]);
+type Texts<'f> = ([&'f str; 3], [Option<&'f str>; 3]);
 
 /// The first step for fields [`scan`] sent to [`Verdict::Fold`]: folds them
 /// (see [`fold`]) into `f`; `None` if some field has a byte [`fold`]
 /// refuses. The caller then runs [`scan`] on the match texts (into a fresh
 /// [`Scan`]) and [`build_texts`]. The caller must not have a letter of
 /// [`C3_FOLD`] as an unknown marker.
-pub(crate) fn fold_fields<'f>(raw: [&str; 3], f: &'f mut Folded) -> Option<Texts<'f>> {
+fn fold_fields<'f>(raw: [&str; 3], f: &'f mut Folded) -> Option<Texts<'f>> {
     for (i, r) in raw.iter().enumerate() {
         let (m, o) = (f.matchf.get_mut(i)?, f.ortho.get_mut(i)?);
         let n = fold(r, m, o)?;
@@ -385,7 +385,8 @@ pub(crate) fn build(raw: [&str; 3], words: &Scan, flags: Flags) -> ParsedName {
 
 /// The name of fields whose match texts are `texts` (split into `words`)
 /// and whose ortho texts, where they differ, are `orthos`.
-pub(crate) fn build_texts(
+#[inline(always)]
+fn build_texts(
     raw: [&str; 3],
     texts: [&str; 3],
     orthos: [Option<&str>; 3],
@@ -450,24 +451,33 @@ fn write_ortho(buf: &mut String, o: &str) -> (Span, [Span; MAX_TOKENS]) {
     (Span::of(buf)(start as usize), words)
 }
 
-/// [`scan`] then [`build`].
+/// [`scan`] then [`build`], or the folded path.
 #[cfg(test)]
 fn fields(raw: [&str; 3], flags: Flags) -> Option<ParsedName> {
     let mut w = Scan::default();
     match scan(raw, &mut w) {
         Verdict::Fast => Some(build(raw, &w, flags)),
-        Verdict::Fold => {
-            let mut f = Folded::default();
-            let (texts, orthos) = fold_fields(raw, &mut f)?;
-            let mut w = Scan::default();
-            (scan(texts, &mut w) == Verdict::Fast)
-                .then(|| build_texts(raw, texts, orthos, &w, flags))
-        }
+        Verdict::Fold => fields_folded(raw, flags),
         Verdict::General => None,
     }
 }
 
+/// The fast path for fields [`scan`] sent to [`Verdict::Fold`]:
+/// [`fold_fields`], [`scan`] on the match texts, [`build_texts`]; `None`
+/// when the general path must run. Kept out of line so that the callers'
+/// path for fields already in the `match` alphabet stays as small as it
+/// was. The caller must not have a letter of [`C3_FOLD`] as an unknown
+/// marker.
+#[inline(never)]
+pub(crate) fn fields_folded(raw: [&str; 3], flags: Flags) -> Option<ParsedName> {
+    let mut f = Folded::default();
+    let (texts, orthos) = fold_fields(raw, &mut f)?;
+    let mut w = Scan::default();
+    (scan(texts, &mut w) == Verdict::Fast).then(|| build_texts(raw, texts, orthos, &w, flags))
+}
+
 /// Same layout as `Scratch::assemble` for the given names.
+#[inline(always)]
 fn write_given(
     buf: &mut String,
     text: &str,
@@ -556,6 +566,7 @@ fn write_given(
 }
 
 /// Same layout as `Scratch::write_surname`.
+#[inline(always)]
 fn write_surname(
     buf: &mut String,
     text: &str,

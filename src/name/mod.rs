@@ -295,12 +295,8 @@ pub fn normalize(given: &str, paternal: &str, maternal: &str) -> ParsedName {
     match fast::scan(raw, &mut words) {
         fast::Verdict::Fast => return fast::build(raw, &words, Flags::default()),
         fast::Verdict::Fold => {
-            let mut folded = fast::Folded::default();
-            if let Some((texts, orthos)) = fast::fold_fields(raw, &mut folded) {
-                let mut words = fast::Scan::default();
-                if fast::scan(texts, &mut words) == fast::Verdict::Fast {
-                    return fast::build_texts(raw, texts, orthos, &words, Flags::default());
-                }
+            if let Some(n) = fast::fields_folded(raw, Flags::default()) {
+                return n;
             }
         }
         fast::Verdict::General => {}

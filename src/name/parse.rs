@@ -390,12 +390,8 @@ impl Scratch {
                 // Folding reads accented letters as letters, which a
                 // non-ASCII unknown marker would not be.
                 fast::Verdict::Fold if opts.unknown_markers.iter().all(char::is_ascii) => {
-                    let mut folded = fast::Folded::default();
-                    if let Some((texts, orthos)) = fast::fold_fields(raw, &mut folded) {
-                        let mut words = fast::Scan::default();
-                        if fast::scan(texts, &mut words) == fast::Verdict::Fast {
-                            return fast::build_texts(raw, texts, orthos, &words, flags);
-                        }
+                    if let Some(n) = fast::fields_folded(raw, flags) {
+                        return n;
                     }
                 }
                 _ => {}
