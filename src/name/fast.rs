@@ -230,43 +230,40 @@ pub(crate) fn scan(raw: [&str; 3], out: &mut Scan) -> Verdict {
 }
 
 /// Fields folded to the `match` alphabet by [`fold_fields`]: their match
-/// and ortho texts (ortho is uppercase with the accents kept, the same
-/// length as the raw field).
+/// and ortho texts back to back (ortho is uppercase with the accents kept,
+/// each field as long as the raw one), and where each field ends.
 struct Folded {
-    matchf: [[u8; 64]; 3],
-    ortho: [[u8; 64]; 3],
-    m_len: [u8; 3],
-    o_len: [u8; 3],
+    matchf: [u8; 192],
+    ortho: [u8; 192],
+    m_end: [u8; 3],
+    o_end: [u8; 3],
 }
 
 impl Default for Folded {
     fn default() -> Folded {
         Folded {
-            matchf: [[0; 64]; 3],
-            ortho: [[0; 64]; 3],
-            m_len: [0; 3],
-            o_len: [0; 3],
+            matchf: [0; 192],
+            ortho: [0; 192],
+            m_end: [0; 3],
+            o_end: [0; 3],
         }
     }
 }
 
 impl Folded {
-    fn matchf(&self, i: usize) -> &str {
-        let (b, n) = (self.matchf.get(i), self.m_len.get(i));
-        let bytes = b.zip(n).and_then(|(b, &n)| b.get(..usize::from(n)));
-        bytes
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default()
-    }
-
-    /// The ortho text, when it differs from the match text (accents).
-    fn ortho(&self, i: usize) -> Option<&str> {
-        let (b, n) = (self.ortho.get(i), self.o_len.get(i));
-        if n == self.m_len.get(i) {
-            return None;
-        }
-        let bytes = b.zip(n).and_then(|(b, &n)| b.get(..usize::from(n)));
-        bytes.and_then(|b| std::str::from_utf8(b).ok())
+    /// The three texts of `buf`, which end at `ends` (one UTF-8
+    /// validation for the three).
+    fn texts<'f>(buf: &'f [u8; 192], ends: &[u8; 3]) -> [&'f str; 3] {
+        let [a, b, c] = ends.map(usize::from);
+        let all = buf
+            .get(..c)
+            .and_then(|t| std::str::from_utf8(t).ok())
+            .unwrap_or_default();
+        [
+            all.get(..a).unwrap_or_default(),
+            all.get(a..b).unwrap_or_default(),
+            all.get(b..c).unwrap_or_default(),
+        ]
     }
 }
 
@@ -318,7 +315,7 @@ static C3_FOLD: [u8; 64] = {
 /// `None` for any other byte, or a field longer than 64 bytes. For such a
 /// field the general path's N2 repairs nothing (no `Ã`, `Â`, `¥`, `¤` or
 /// `Ð`) and its flags stay unset.
-fn fold(raw: &str, m: &mut [u8; 64], o: &mut [u8; 64]) -> Option<u8> {
+fn fold(raw: &str, m: &mut [u8], o: &mut [u8]) -> Option<usize> {
     let bytes = raw.as_bytes();
     if bytes.len() > 64 {
         return None;
@@ -350,8 +347,7 @@ fn fold(raw: &str, m: &mut [u8; 64], o: &mut [u8; 64]) -> Option<u8> {
         j += 1;
         i += width;
     }
-    // At most 64.
-    Some(j as u8)
+    Some(j)
 }
 
 /// Match and ortho texts of three fields (ortho only where it differs).
@@ -363,18 +359,29 @@ type Texts<'f> = ([&'f str; 3], [Option<&'f str>; 3]);
 /// [`Scan`]) and [`build_texts`]. The caller must not have a letter of
 /// [`C3_FOLD`] as an unknown marker.
 fn fold_fields<'f>(raw: [&str; 3], f: &'f mut Folded) -> Option<Texts<'f>> {
+    let (mut m_pos, mut o_pos) = (0, 0);
     for (i, r) in raw.iter().enumerate() {
-        let (m, o) = (f.matchf.get_mut(i)?, f.ortho.get_mut(i)?);
-        let n = fold(r, m, o)?;
-        *f.m_len.get_mut(i)? = n;
-        // At most 64.
-        *f.o_len.get_mut(i)? = r.len() as u8;
+        let m = f.matchf.get_mut(m_pos..)?;
+        let o = f.ortho.get_mut(o_pos..)?;
+        m_pos += fold(r, m, o)?;
+        o_pos += r.len();
+        // At most 3 × 64.
+        *f.m_end.get_mut(i)? = m_pos as u8;
+        *f.o_end.get_mut(i)? = o_pos as u8;
     }
     let f: &'f Folded = f;
-    Some((
-        [f.matchf(0), f.matchf(1), f.matchf(2)],
-        [f.ortho(0), f.ortho(1), f.ortho(2)],
-    ))
+    let texts = Folded::texts(&f.matchf, &f.m_end);
+    let mut orthos = [None; 3];
+    if f.m_end != f.o_end {
+        let o = Folded::texts(&f.ortho, &f.o_end);
+        for ((slot, o), m) in orthos.iter_mut().zip(o).zip(texts) {
+            // Ortho differs from match where the field has accents.
+            if o.len() != m.len() {
+                *slot = Some(o);
+            }
+        }
+    }
+    Some((texts, orthos))
 }
 
 /// The second half of the fast path: the name of fields that [`scan`]
