@@ -11,6 +11,15 @@
 //! `None`, and the caller runs the general pipeline. Where it answers, the
 //! result is identical (same buffer, same spans) to the general path's; a
 //! property test in this module checks that.
+//!
+//! Fields in any case, with the Spanish accented letters (Á É Í Ó Ú Ü Ñ in
+//! both cases, precomposed), are first folded on the stack
+//! ([`fields_folded`]): their match text (uppercase ASCII) goes through the
+//! same scan, and their ortho text (uppercase, accents kept) is written
+//! where the general path writes it. For those letters N2 repairs nothing
+//! (no `Ã`, `Â`, `¥`, `¤`, `Ð`) and no flag is set, so the name is again
+//! identical; any other byte (other accents, combining marks, punctuation,
+//! digits, mojibake) falls back.
 
 use super::tables::{self, class};
 use super::{
@@ -698,6 +707,22 @@ mod tests {
         ] {
             assert!(fields(raw, Flags::default()).is_none(), "{raw:?}");
             check(raw);
+        }
+    }
+
+    #[test]
+    fn non_ascii_unknown_marker_keeps_the_general_path() {
+        let options = Options {
+            unknown_markers: vec!['ñ', '#'],
+        };
+        for raw in [["Juan", "Muñoz", ""], ["maria", "lopez", "Núñez"]] {
+            let mut n = Normalizer::new(options.clone());
+            let fast = n.normalize(raw[0], raw[1], raw[2]);
+            let slow = n
+                .scratch
+                .fields_general(raw, Flags::default(), &options, None);
+            assert_eq!(fast, slow, "{raw:?}");
+            assert_eq!(fast.buf, slow.buf, "{raw:?}");
         }
     }
 

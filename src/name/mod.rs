@@ -27,7 +27,9 @@
 //! each name costs one allocation (its text buffer; more than four given
 //! names add a token list). Fields already in the `match` alphabet
 //! (uppercase words, single spaces) take a fast path that reads them in
-//! place; [`normalize`] then needs no normalizer either.
+//! place, and fields of ASCII letters in any case and the Spanish accented
+//! letters (Á É Í Ó Ú Ü Ñ) take it after a fold on the stack; [`normalize`]
+//! then needs no normalizer either.
 //!
 //! Entry points: [`normalize`] / [`Normalizer::normalize`] (three `&str`
 //! fields), [`normalize_bytes`] / [`Normalizer::normalize_bytes`] (three
