@@ -41,6 +41,24 @@ fn normalize(c: &mut Criterion) {
             )
         })
     });
+    g.bench_function("mixed María Guadalupe|Hernández|de la Cruz", |b| {
+        b.iter(|| {
+            n.normalize(
+                black_box("María Guadalupe"),
+                black_box("Hernández"),
+                black_box("de la Cruz"),
+            )
+        })
+    });
+    g.bench_function("lowercase maria guadalupe|hernandez|lopez", |b| {
+        b.iter(|| {
+            n.normalize(
+                black_box("maria guadalupe"),
+                black_box("hernandez"),
+                black_box("lopez"),
+            )
+        })
+    });
     g.bench_function("particles Ma. de los Ángeles|de la Cruz|Muñoz", |b| {
         b.iter(|| {
             n.normalize(

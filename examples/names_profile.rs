@@ -10,7 +10,8 @@
 //! (difference of the two totals / 10000 = instructions per operation).
 //! A third argument times instead: `names_profile OP 20000 50` prints the
 //! fastest of 50 runs of 20000 operations, in ns per operation.
-//! OP: `normalize`, `normalize_oneshot`, `accents`, `particles`, `mojibake`,
+//! OP: `normalize`, `normalize_oneshot`, `accents`, `mixed` (mixed case
+//! with accents), `lower` (lowercase ASCII), `particles`, `mojibake`,
 //! `token_keys`, `given`, `given0`…`given5` (one pair of the mix),
 //! `given_prepared`, `surnames`, `whole`.
 
@@ -99,6 +100,24 @@ fn run(op: &str, n: usize) {
                     black_box("José Luis"),
                     black_box("Hernández"),
                     black_box("García"),
+                ));
+            }
+        }
+        "mixed" => {
+            for _ in 0..n {
+                black_box(norm.normalize(
+                    black_box("María Guadalupe"),
+                    black_box("Hernández"),
+                    black_box("de la Cruz"),
+                ));
+            }
+        }
+        "lower" => {
+            for _ in 0..n {
+                black_box(norm.normalize(
+                    black_box("maria guadalupe"),
+                    black_box("hernandez"),
+                    black_box("lopez"),
                 ));
             }
         }

@@ -27,7 +27,9 @@
 //! each name costs one allocation (its text buffer; more than four given
 //! names add a token list). Fields already in the `match` alphabet
 //! (uppercase words, single spaces) take a fast path that reads them in
-//! place; [`normalize`] then needs no normalizer either.
+//! place, and fields of ASCII letters in any case and the Spanish accented
+//! letters (Á É Í Ó Ú Ü Ñ) take it after a fold on the stack; [`normalize`]
+//! then needs no normalizer either.
 //!
 //! Entry points: [`normalize`] / [`Normalizer::normalize`] (three `&str`
 //! fields), [`normalize_bytes`] / [`Normalizer::normalize_bytes`] (three
@@ -292,11 +294,16 @@ pub fn normalize(given: &str, paternal: &str, maternal: &str) -> ParsedName {
     // needs no normalizer (whose construction allocates).
     let raw = [given, paternal, maternal];
     let mut words = fast::Scan::default();
-    if fast::scan(raw, &mut words) {
-        fast::build(raw, &words, Flags::default())
-    } else {
-        Normalizer::default().normalize(given, paternal, maternal)
+    match fast::scan(raw, &mut words) {
+        fast::Verdict::Fast => return fast::build(raw, &words, Flags::default()),
+        fast::Verdict::Fold => {
+            if let Some(n) = fast::fields_folded(raw, Flags::default()) {
+                return n;
+            }
+        }
+        fast::Verdict::General => {}
     }
+    Normalizer::default().normalize(given, paternal, maternal)
 }
 
 /// [`Normalizer::normalize_bytes`] with default options and fresh buffers.

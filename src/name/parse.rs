@@ -385,8 +385,16 @@ impl Scratch {
         // general one.
         if frequencies.is_none() && !opts.unknown_markers.contains(&' ') {
             let mut words = fast::Scan::default();
-            if fast::scan(raw, &mut words) {
-                return fast::build(raw, &words, flags);
+            match fast::scan(raw, &mut words) {
+                fast::Verdict::Fast => return fast::build(raw, &words, flags),
+                // Folding reads accented letters as letters, which a
+                // non-ASCII unknown marker would not be.
+                fast::Verdict::Fold if opts.unknown_markers.iter().all(char::is_ascii) => {
+                    if let Some(n) = fast::fields_folded(raw, flags) {
+                        return n;
+                    }
+                }
+                _ => {}
             }
         }
         self.fields_general(raw, flags, opts, frequencies)
