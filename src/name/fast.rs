@@ -23,8 +23,8 @@
 
 use super::tables::{self, class};
 use super::{
-    Flags, GivenSpan, ParseOrder, ParsedName, Span, SurnameSpan, TokenSpan, TokenStore, INITIAL,
-    PARTICLE, PREFIX, SIGNIFICANT,
+    settle_significant, Flags, GivenSpan, ParseOrder, ParsedName, Span, SurnameSpan, TokenSpan,
+    TokenStore, INITIAL, PARTICLE, PREFIX, SIGNIFICANT,
 };
 
 /// Most tokens a field may have on the fast path.
@@ -551,12 +551,7 @@ fn write_given(
         }
     };
     if !any_sig {
-        let all_particles = tokens.as_slice().iter().all(|t| t.kind & PARTICLE != 0);
-        for t in tokens.as_mut_slice() {
-            if all_particles || t.kind & PARTICLE == 0 {
-                t.kind |= SIGNIFICANT;
-            }
-        }
+        settle_significant(tokens.as_mut_slice());
     }
     let significant = if tokens.as_slice().iter().all(|t| t.kind & SIGNIFICANT != 0) {
         matchf

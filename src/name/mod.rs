@@ -354,6 +354,18 @@ pub(crate) struct TokenSpan {
     kind: u8,
 }
 
+/// Names.md §3, when no given-name token is significant by itself: the
+/// field without particles is, or the whole field if it is only particles.
+/// Shared by the general and the fast parse so the rule has one copy.
+fn settle_significant(tokens: &mut [TokenSpan]) {
+    let all_particles = tokens.iter().all(|t| t.kind & PARTICLE != 0);
+    for t in tokens {
+        if all_particles || t.kind & PARTICLE == 0 {
+            t.kind |= SIGNIFICANT;
+        }
+    }
+}
+
 /// Given-name token spans: inline up to four, then on the heap.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum TokenStore {

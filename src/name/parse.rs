@@ -10,8 +10,8 @@ use super::fold::{self, RawToken};
 use super::freq::{self, FrequencyTable};
 use super::tables::{self, class, Expansion};
 use super::{
-    FieldKind, Flags, GivenSpan, NormalizedField, Options, ParseOrder, ParsedName, Span,
-    SurnameSpan, TokenSpan, TokenStore, INITIAL, PARTICLE, PREFIX, SIGNIFICANT,
+    settle_significant, FieldKind, Flags, GivenSpan, NormalizedField, Options, ParseOrder,
+    ParsedName, Span, SurnameSpan, TokenSpan, TokenStore, INITIAL, PARTICLE, PREFIX, SIGNIFICANT,
 };
 
 const GIVEN: usize = 0;
@@ -716,14 +716,7 @@ impl Scratch {
                 Span::of(&buf)(o_start)
             };
             if !any_sig {
-                // §3: nothing significant: the field without particles, or
-                // the whole field if it is only particles.
-                let all_particles = tokens.as_slice().iter().all(|t| t.kind & PARTICLE != 0);
-                for t in tokens.as_mut_slice() {
-                    if all_particles || t.kind & PARTICLE == 0 {
-                        t.kind |= SIGNIFICANT;
-                    }
-                }
+                settle_significant(tokens.as_mut_slice());
             }
             let significant = if tokens.as_slice().iter().all(|t| t.kind & SIGNIFICANT != 0) {
                 matchf
