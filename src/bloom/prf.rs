@@ -175,7 +175,10 @@ pub(crate) struct GramTable {
     #[cfg_attr(not(test), allow(dead_code))]
     q: usize,
     entries: Vec<[u16; TABLE_K]>,
-    filled: Vec<bool>,
+    /// Bit `i` set: entry `i` is computed. A bitmap, not a `Vec<bool>`:
+    /// a table's 1 521 flags fit in three cache lines, so checking one
+    /// rarely misses (the entry itself is the one line a lookup must load).
+    filled: Vec<u64>,
     /// Entries longer than [`TABLE_K`] for lazy (salted) tables.
     pub(crate) long: LongEntries,
 }
@@ -242,9 +245,24 @@ impl GramTable {
         Some(GramTable {
             q,
             entries,
-            filled: vec![true; count],
+            filled: vec![u64::MAX; count.div_ceil(64)],
             long: LongEntries::default(),
         })
+    }
+
+    #[inline]
+    fn is_filled(&self, i: usize) -> bool {
+        self.filled
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+
+    /// The first word of entry `i` (computed or not), so a caller can load
+    /// the lines of many entries at once before it needs them: the loads
+    /// then overlap instead of missing one after another.
+    #[inline]
+    pub(crate) fn touch(&self, i: usize) -> u16 {
+        self.entries.get(i).map_or(0, |e| e[0])
     }
 
     /// An empty table for one salt value, filled by [`GramTable::get_or_fill`].
@@ -253,7 +271,7 @@ impl GramTable {
         Some(GramTable {
             q,
             entries: vec![[0; TABLE_K]; count],
-            filled: vec![false; count],
+            filled: vec![0; count.div_ceil(64)],
             long: LongEntries::default(),
         })
     }
@@ -263,7 +281,7 @@ impl GramTable {
     #[cfg(test)]
     pub(crate) fn get(&self, gram: &[u8], k: usize) -> Option<&[u16]> {
         let i = table_index(self.q, gram)?;
-        if k > TABLE_K || !*self.filled.get(i)? {
+        if k > TABLE_K || !self.is_filled(i) {
             return None;
         }
         self.entries.get(i).and_then(|e| e.get(..k))
@@ -273,7 +291,7 @@ impl GramTable {
     /// positions.
     #[inline]
     pub(crate) fn entry(&self, i: usize) -> Option<&[u16; TABLE_K]> {
-        if !*self.filled.get(i)? {
+        if !self.is_filled(i) {
             return None;
         }
         self.entries.get(i)
@@ -290,10 +308,11 @@ impl GramTable {
         r: Reducer,
         input: &mut Vec<u8>,
     ) -> Option<&[u16; TABLE_K]> {
-        let (e, f) = (self.entries.get_mut(i)?, self.filled.get_mut(i)?);
-        if !*f {
+        let (e, f) = (self.entries.get_mut(i)?, self.filled.get_mut(i / 64)?);
+        let bit = 1u64 << (i % 64);
+        if *f & bit == 0 {
             *e = table_entry(key, salt, gram, r, input);
-            *f = true;
+            *f |= bit;
         }
         Some(e)
     }
@@ -313,10 +332,11 @@ impl GramTable {
         if k > TABLE_K {
             return None;
         }
-        let (e, f) = (self.entries.get_mut(i)?, self.filled.get_mut(i)?);
-        if !*f {
+        let (e, f) = (self.entries.get_mut(i)?, self.filled.get_mut(i / 64)?);
+        let bit = 1u64 << (i % 64);
+        if *f & bit == 0 {
             *e = table_entry(key, salt, gram, r, input);
-            *f = true;
+            *f |= bit;
         }
         e.get(..k)
     }
