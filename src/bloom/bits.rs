@@ -285,10 +285,13 @@ pub fn dice_at_least(
     // most 2^16 bits), so the sum cannot overflow.
     super::simd::batch_and_count(
         query,
-        query_count,
         filters,
         counts,
-        move |and, c| t.passes_nonempty(and, query_count + c),
+        super::simd::Cut {
+            query_count,
+            num: t.num as u32,
+            den: t.den as u32,
+        },
         out,
     );
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::harden::{apply_permutation, blip, blip_threshold, keyed_permutation, xor_fold_words};
-use super::prf::{positions, table_index, GramTable, LongEntries, Reducer, TABLE_K};
+use super::prf::{positions, table_index, EntryBatch, GramTable, LongEntries, Reducer, TABLE_K};
 use super::qgram::for_each_qgram;
 use super::schema::{output_bits, FieldKind, Hardening, SaltPart, Schema};
 use super::BloomError;
@@ -339,6 +339,13 @@ impl Positions {
         let r = self.reducer;
         let mut input = std::mem::take(&mut s.input);
         if k <= TABLE_K {
+            if let (None, Some(t)) = (&self.table, lazy.as_deref_mut()) {
+                // New (salt, q-gram) pairs: computed together, many
+                // compressions per vector instruction.
+                let q = self.q;
+                let grams = s.grams().filter_map(|g| table_index(q, g).map(|i| (i, g)));
+                t.fill_missing(key, salt, grams, r, &mut input);
+            }
             if let Some(t) = self.table.as_ref().or(lazy.as_deref()) {
                 // Load every entry's line first, all at once (they are
                 // scattered over a 100 KB table, often out of L2).
@@ -351,6 +358,8 @@ impl Positions {
                 std::hint::black_box(touch);
             }
         }
+        // Made on the first q-gram no table holds.
+        let mut direct: Option<EntryBatch> = None;
         for g in s.grams() {
             let done = match table_index(self.q, g) {
                 None => false,
@@ -384,12 +393,23 @@ impl Positions {
                 }
             };
             if !done {
-                positions(key, salt, g, k, r, &mut input, |p| {
-                    if let Some(w) = base.get_mut(p / 64) {
-                        *w |= 1u64 << (p % 64);
-                    }
-                });
+                if k <= TABLE_K {
+                    // Hashed now, a batch at a time; only the first k of
+                    // the entry's positions are this q-gram's.
+                    direct
+                        .get_or_insert_with(|| EntryBatch::new(key, salt, r))
+                        .push(0, g, &mut input, &mut |_, e| set_bits(base, &e[..k]));
+                } else {
+                    positions(key, salt, g, k, r, &mut input, |p| {
+                        if let Some(w) = base.get_mut(p / 64) {
+                            *w |= 1u64 << (p % 64);
+                        }
+                    });
+                }
             }
+        }
+        if let Some(d) = direct.as_mut() {
+            d.flush(&mut input, &mut |_, e| set_bits(base, &e[..k]));
         }
         s.input = input;
     }

@@ -36,6 +36,7 @@
 //! # Ok::<(), padron::bloom::BloomError>(())
 //! ```
 
+mod b3;
 mod bits;
 mod encoder;
 mod harden;

@@ -10,6 +10,7 @@
 //! of two nothing is ever rejected. No double hashing: positions are
 //! independent PRF outputs, with no lattice `h1 + i·h2` to exploit.
 
+use super::b3::{Batch, BLOCK, LANES};
 use zeroize::Zeroize;
 
 /// Accepts `x` (a `width`-bit word) and reduces it to `[0, l)`, or rejects
@@ -217,6 +218,124 @@ fn table_entry(
     e
 }
 
+/// Table entries of many q-grams under one key and salt, [`LANES`] BLAKE3
+/// compressions at a time ([`super::b3`]): `put(id, entry)` for each
+/// `(id, gram)` pushed, with exactly the positions [`table_entry`] gives.
+/// An input longer than one block, or a lane whose first 64 output bytes
+/// hold fewer than [`TABLE_K`] accepted words (only for `l` not a power
+/// of two), goes through [`table_entry`] instead.
+///
+/// Nothing here is wiped: the buffers hold q-grams, salts and PRF outputs
+/// (positions, as the tables keep them), never the key; `b3` wipes the
+/// copy of the subkey it makes.
+pub(crate) struct EntryBatch<'a> {
+    key: &'a [u8; 32],
+    salt: &'a [u8],
+    r: Reducer,
+    /// `enc(salt)` followed by zeros, and where `enc(gram)` goes.
+    template: [u8; BLOCK],
+    at: usize,
+    batch: Batch,
+    ids: [usize; LANES],
+    grams: [[u8; MAX_GRAM]; LANES],
+    gram_lens: [usize; LANES],
+    out: [[u32; LANES]; 16],
+}
+
+/// Longest q-gram an [`EntryBatch`] queues (longer ones are computed at once).
+const MAX_GRAM: usize = 8;
+
+impl<'a> EntryBatch<'a> {
+    pub(crate) fn new(key: &'a [u8; 32], salt: &'a [u8], r: Reducer) -> EntryBatch<'a> {
+        // enc(salt), shared by every message of the batch.
+        let mut template = [0u8; BLOCK];
+        let at = 4 + salt.len();
+        if at + 4 + MAX_GRAM <= BLOCK {
+            template[..4].copy_from_slice(&len32(salt));
+            template[4..at].copy_from_slice(salt);
+        }
+        EntryBatch {
+            key,
+            salt,
+            r,
+            template,
+            at,
+            batch: Batch::default(),
+            ids: [0; LANES],
+            grams: [[0; MAX_GRAM]; LANES],
+            gram_lens: [0; LANES],
+            out: [[0; LANES]; 16],
+        }
+    }
+
+    /// Queues `gram` (computing the batch when it is full).
+    pub(crate) fn push(
+        &mut self,
+        id: usize,
+        gram: &[u8],
+        input: &mut Vec<u8>,
+        put: &mut impl FnMut(usize, &[u16; TABLE_K]),
+    ) {
+        let lane = self.batch.len();
+        let queued = gram.len() <= MAX_GRAM && self.at + 4 + MAX_GRAM <= BLOCK && {
+            let mut block = self.template;
+            let at = self.at;
+            block[at..at + 4].copy_from_slice(&len32(gram));
+            for (d, &b) in block[at + 4..].iter_mut().zip(gram) {
+                *d = b;
+            }
+            self.batch.push_block(&block, at + 4 + gram.len())
+        };
+        if !queued {
+            put(id, &table_entry(self.key, self.salt, gram, self.r, input));
+            return;
+        }
+        self.ids[lane] = id;
+        // A loop, not `copy_from_slice`: that is a `memcpy` call for a
+        // length unknown at compile time, dearer than the 1–2 bytes.
+        for (d, &b) in self.grams[lane].iter_mut().zip(gram) {
+            *d = b;
+        }
+        self.gram_lens[lane] = gram.len();
+        if self.batch.is_full() {
+            self.flush(input, put);
+        }
+    }
+
+    /// Computes whatever is queued.
+    pub(crate) fn flush(
+        &mut self,
+        input: &mut Vec<u8>,
+        put: &mut impl FnMut(usize, &[u16; TABLE_K]),
+    ) {
+        let n = self.batch.len();
+        if n == 0 {
+            return;
+        }
+        self.batch.xof_block(self.key, &mut self.out);
+        for lane in 0..n {
+            let mut e = [0u16; TABLE_K];
+            let mut got = 0;
+            for row in &self.out {
+                let w = row[lane];
+                for half in [w as u16, (w >> 16) as u16] {
+                    if let Some(p) = self.r.apply(half) {
+                        // got < TABLE_K: 32 halves at most; p < l <= 2^16.
+                        e[got] = p as u16;
+                        got += 1;
+                    }
+                }
+            }
+            if got < TABLE_K {
+                let g = &self.grams[lane][..self.gram_lens[lane]];
+                e = table_entry(self.key, self.salt, g, self.r, input);
+            }
+            put(self.ids[lane], &e);
+        }
+        self.batch.clear();
+    }
+}
+
 impl GramTable {
     fn size(q: usize) -> Option<usize> {
         let n = TABLE_ALPHABET.len();
@@ -232,16 +351,18 @@ impl GramTable {
         let count = GramTable::size(q)?;
         let n = TABLE_ALPHABET.len();
         let mut input = Vec::new();
-        let entries = (0..count)
-            .map(|i| {
-                let gram: Vec<u8> = if q == 1 {
-                    vec![TABLE_ALPHABET[i]]
-                } else {
-                    vec![TABLE_ALPHABET[i / n], TABLE_ALPHABET[i % n]]
-                };
-                table_entry(key, b"", &gram, r, &mut input)
-            })
-            .collect();
+        let mut entries = vec![[0u16; TABLE_K]; count];
+        let mut batch = EntryBatch::new(key, b"", r);
+        let mut put = |i: usize, e: &[u16; TABLE_K]| entries[i] = *e;
+        for i in 0..count {
+            let gram = if q == 1 {
+                [TABLE_ALPHABET[i], 0]
+            } else {
+                [TABLE_ALPHABET[i / n], TABLE_ALPHABET[i % n]]
+            };
+            batch.push(i, &gram[..q], &mut input, &mut put);
+        }
+        batch.flush(&mut input, &mut put);
         Some(GramTable {
             q,
             entries,
@@ -295,6 +416,50 @@ impl GramTable {
             return None;
         }
         self.entries.get(i)
+    }
+
+    /// Computes, [`LANES`] at a time, the entries of `grams` (each with
+    /// its [`table_index`]) that are not filled yet, for `salt`.
+    pub(crate) fn fill_missing<'g>(
+        &mut self,
+        key: &[u8; 32],
+        salt: &[u8],
+        grams: impl Iterator<Item = (usize, &'g [u8])>,
+        r: Reducer,
+        input: &mut Vec<u8>,
+    ) {
+        // Made on the first miss: a warm table costs no batch set-up.
+        let mut batch: Option<EntryBatch> = None;
+        let mut grams = grams.peekable();
+        while grams.peek().is_some() {
+            // Up to one batch of missing entries, then compute them.
+            let mut todo: [(usize, &[u8]); LANES] = [(0, &[]); LANES];
+            let mut n = 0;
+            for (i, g) in grams.by_ref() {
+                if !self.is_filled(i) && i < self.entries.len() {
+                    todo[n] = (i, g);
+                    n += 1;
+                    if n == LANES {
+                        break;
+                    }
+                }
+            }
+            if n == 0 {
+                break;
+            }
+            let batch = batch.get_or_insert_with(|| EntryBatch::new(key, salt, r));
+            let (entries, filled) = (&mut self.entries, &mut self.filled);
+            let mut put = |i: usize, e: &[u16; TABLE_K]| {
+                if let (Some(slot), Some(f)) = (entries.get_mut(i), filled.get_mut(i / 64)) {
+                    *slot = *e;
+                    *f |= 1u64 << (i % 64);
+                }
+            };
+            for &(i, g) in &todo[..n] {
+                batch.push(i, g, input, &mut put);
+            }
+            batch.flush(input, &mut put);
+        }
     }
 
     /// Entry `i`, computed for `salt` if missing.
