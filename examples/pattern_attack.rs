@@ -21,12 +21,14 @@
 //!    attacker keeps a support vector (a bitset over records). Greedily,
 //!    starting from all records, it adds the position set in most of the
 //!    current records and intersects, until several positions in a row keep
-//!    (nearly) all of them: the record set is then one frequent q-gram's.
-//!    Its positions are those set in ≥ 95 % of these records; its records,
-//!    all records that have (nearly) all these positions. The positions are
-//!    then removed from those records in a residual copy (what is
-//!    explained is gone), and the next search finds the next most frequent
-//!    q-gram still unexplained.
+//!    (nearly) all of them. The positions set in ≥ 95 % of the converged
+//!    records are candidates; the q-gram's records are re-grown from all
+//!    records by intersecting six of them, most unexplained first (so a
+//!    converged subset, e.g. only the short values, whose q-grams set more
+//!    positions, grows back to the whole q-gram). Positions set in most of
+//!    these records are then removed from them in a residual copy (what is
+//!    explained is gone), and the next search, seeded at the position with
+//!    most unexplained records, finds the next most frequent q-gram.
 //! 2. **Labelling.** The mined record sets are matched to plaintext
 //!    q-grams by support and co-occurrence: mined set `i` gets q-gram `a`
 //!    when its size matches `a`'s frequency and its overlaps with the sets
@@ -344,7 +346,7 @@ fn mine(filters: &[&[u64]], bits: usize, p: &Params) -> Vec<Mined> {
     }
     let mut resid = cols.clone();
     let mut full = vec![u64::MAX; w];
-    if n % 64 != 0 {
+    if !n.is_multiple_of(64) {
         full[w - 1] = (1u64 << (n % 64)) - 1;
     }
     let mut out = Vec::new();
@@ -432,7 +434,7 @@ fn mine(filters: &[&[u64]], bits: usize, p: &Params) -> Vec<Mined> {
         // over these positions, most unexplained first: positions every
         // record of the q-gram has win, whatever its length.
         let mut members = vec![u64::MAX; w];
-        if n % 64 != 0 {
+        if !n.is_multiple_of(64) {
             members[w - 1] = (1u64 << (n % 64)) - 1;
         }
         let mut count = n;
@@ -549,7 +551,7 @@ fn label(mined: &[Mined], n: usize, st: &Stats) -> Vec<Option<u32>> {
         .collect();
     let cost = |i: usize, a: u32, lab: &[Option<u32>], skip: usize| -> f64 {
         let fa = st.f[a as usize];
-        let mut e = 3.0 * ((size[i] / nf).ln() - fa.ln()).powi(2);
+        let mut e = 0.3 * ((size[i] / nf).ln() - fa.ln()).powi(2);
         for (j, l) in lab.iter().enumerate() {
             let Some(b) = *l else { continue };
             if j == i || j == skip {
@@ -559,7 +561,7 @@ fn label(mined: &[Mined], n: usize, st: &Stats) -> Vec<Option<u32>> {
             let fb = st.f[b as usize];
             let o = c[i * k + j];
             // Truncated: a junk set must not outweigh the others.
-            e += ((o / size[i] - q / fa).powi(2) + (o / size[j] - q / fb).powi(2)).min(0.02);
+            e += ((o / size[i] - q / fa).powi(2) + (o / size[j] - q / fb).powi(2)).min(0.05);
         }
         e
     };
@@ -578,7 +580,7 @@ fn label(mined: &[Mined], n: usize, st: &Stats) -> Vec<Option<u32>> {
         }
     }
     // Local improvement: move a set to a better item, swapping with its owner.
-    for _sweep in 0..6 {
+    for _sweep in 0..12 {
         let mut changed = 0;
         for i in 0..k {
             let cur = lab[i];
@@ -626,7 +628,7 @@ fn label(mined: &[Mined], n: usize, st: &Stats) -> Vec<Option<u32>> {
         if let Some(a) = lab[i] {
             let others = lab.iter().filter(|l| l.is_some()).count().max(2) - 1;
             let e = cost(i, a, &lab, usize::MAX) / others as f64;
-            if e > 0.05 {
+            if e > 0.1 {
                 lab[i] = None;
             }
         }
