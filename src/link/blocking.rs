@@ -10,6 +10,7 @@ use super::corpus::{pack, Corpus, PairMode};
 use super::input::{LinkInput, TokenBytes};
 use super::progress::{Progress, Stage};
 use super::rng::{mix64, SplitMix64};
+use crate::bloom::{dice_at_least, DiceThreshold};
 
 /// How candidate pairs are found.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -662,14 +663,22 @@ impl BitDrawer {
 
 /// Allowed pairs among `members` (sorted) of a bucket.
 fn allowed_pairs<I: LinkInput>(corpus: &Corpus<'_, I>, members: &[u64]) -> u64 {
+    allowed_among(corpus, members.iter().map(|&m| m as u32))
+}
+
+/// Number of allowed pairs among the records `members`.
+fn allowed_among<I: LinkInput>(
+    corpus: &Corpus<'_, I>,
+    members: impl ExactSizeIterator<Item = u32>,
+) -> u64 {
     let n = members.len() as u64;
     let all = n * n.saturating_sub(1) / 2;
     match corpus.mode {
         PairMode::All => all,
         PairMode::Cross => {
             let mut per: Vec<u64> = vec![0; corpus.sources()];
-            for &m in members {
-                if let Some(c) = per.get_mut(corpus.source_of(m as u32)) {
+            for m in members {
+                if let Some(c) = per.get_mut(corpus.source_of(m)) {
                     *c += 1;
                 }
             }
@@ -842,6 +851,11 @@ struct BucketOut {
     skipped: u64,
     /// Scratch space for bucket members.
     members: Vec<u32>,
+    /// Scratch for [`batch_bucket`]: the members' filters back to back,
+    /// their popcounts, and the kernel's hits.
+    flat: Vec<u64>,
+    counts: Vec<u32>,
+    hits: Vec<u32>,
 }
 
 /// Pairs of one bucket (`members`, sorted record indices), refining it by
@@ -870,6 +884,13 @@ fn bucket_pairs<I: LinkInput>(
         }
         return;
     }
+    if members.len() >= BATCH_BUCKET {
+        if let Some(t) = DiceThreshold::from_f64(cfg.min_dice) {
+            if batch_bucket(corpus, pc, t, members, out) {
+                return;
+            }
+        }
+    }
     for (x, &i) in members.iter().enumerate() {
         for &j in &members[x + 1..] {
             if corpus.pair_allowed(i, j) {
@@ -880,6 +901,62 @@ fn bucket_pairs<I: LinkInput>(
             }
         }
     }
+}
+
+/// From this many members a bucket is compared with the batch Dice kernel
+/// (each member against the block of those after it, copied together
+/// first); smaller buckets cost less pair by pair than the copy.
+const BATCH_BUCKET: usize = 16;
+
+/// The pairs of a bucket whose record filters all have one length, by
+/// [`dice_at_least`]: the same pairs as [`lsh_verify`] pair by pair (the
+/// threshold read as the exact decimal fraction the user wrote, where the
+/// pairwise test multiplies by its binary approximation). False (nothing
+/// done) when the lengths differ.
+fn batch_bucket<I: LinkInput>(
+    corpus: &Corpus<'_, I>,
+    pc: &Popcounts,
+    t: DiceThreshold,
+    members: &[u32],
+    out: &mut BucketOut,
+) -> bool {
+    let Some(&first) = members.first() else {
+        return true;
+    };
+    let words = corpus.record_filter(first).len();
+    if words == 0
+        || members
+            .iter()
+            .any(|&g| corpus.record_filter(g).len() != words)
+    {
+        return false;
+    }
+    out.flat.clear();
+    out.counts.clear();
+    for &g in members {
+        out.flat.extend_from_slice(corpus.record_filter(g));
+        out.counts.push(pc.record(g));
+    }
+    for (x, &i) in members.iter().enumerate() {
+        out.hits.clear();
+        let (q, rest) = out.flat[x * words..].split_at(words);
+        dice_at_least(
+            q,
+            out.counts[x],
+            rest,
+            &out.counts[x + 1..],
+            t,
+            &mut out.hits,
+        );
+        for &h in &out.hits {
+            let j = members[x + 1 + h as usize];
+            if corpus.pair_allowed(i, j) {
+                out.pairs.push(pack(i, j));
+            }
+        }
+    }
+    out.examined += allowed_among(corpus, members.iter().copied());
+    true
 }
 
 fn lsh_candidates<I: LinkInput>(
@@ -926,6 +1003,9 @@ fn lsh_candidates<I: LinkInput>(
                     examined: 0,
                     skipped: 0,
                     members: Vec::new(),
+                    flat: Vec::new(),
+                    counts: Vec::new(),
+                    hits: Vec::new(),
                 },
                 |mut acc, &(s, e)| {
                     let mut members = std::mem::take(&mut acc.members);
