@@ -175,11 +175,13 @@ pub(crate) struct GramTable {
     /// Read by the lookups by gram, which only tests use.
     #[cfg_attr(not(test), allow(dead_code))]
     q: usize,
+    /// By [`table_index`]: 0 if the entry is not computed, else its place
+    /// in `entries` plus one. Lazy tables append entries as they are
+    /// computed, so a salt's table holds only the q-grams seen with it
+    /// (a few hundred of 1 521), the frequent ones first: about 25 KB
+    /// instead of 97 KB, and the lines a lookup loads are mostly shared.
+    slot: Vec<u16>,
     entries: Vec<[u16; TABLE_K]>,
-    /// Bit `i` set: entry `i` is computed. A bitmap, not a `Vec<bool>`:
-    /// a table's 1 521 flags fit in three cache lines, so checking one
-    /// rarely misses (the entry itself is the one line a lookup must load).
-    filled: Vec<u64>,
     /// Entries longer than [`TABLE_K`] for lazy (salted) tables.
     pub(crate) long: LongEntries,
 }
@@ -365,36 +367,47 @@ impl GramTable {
         batch.flush(&mut input, &mut put);
         Some(GramTable {
             q,
+            // count <= 39^2 < 2^16.
+            slot: (1..=count as u16).collect(),
             entries,
-            filled: vec![u64::MAX; count.div_ceil(64)],
             long: LongEntries::default(),
         })
     }
 
     #[inline]
     fn is_filled(&self, i: usize) -> bool {
-        self.filled
-            .get(i / 64)
-            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+        self.slot.get(i).is_some_and(|&s| s != 0)
     }
 
-    /// The first word of entry `i` (computed or not), so a caller can load
-    /// the lines of many entries at once before it needs them: the loads
-    /// then overlap instead of missing one after another.
+    /// The first word of entry `i` (0 if not computed), so a caller can
+    /// load the lines of many entries at once before it needs them: the
+    /// loads then overlap instead of missing one after another.
     #[inline]
     pub(crate) fn touch(&self, i: usize) -> u16 {
-        self.entries.get(i).map_or(0, |e| e[0])
+        self.entry(i).map_or(0, |e| e[0])
     }
 
-    /// An empty table for one salt value, filled by [`GramTable::get_or_fill`].
+    /// An empty table for one salt value, filled by [`GramTable::fill_missing`]
+    /// and [`GramTable::entry_or_fill`].
     pub(crate) fn lazy(q: usize) -> Option<GramTable> {
         let count = GramTable::size(q)?;
         Some(GramTable {
             q,
-            entries: vec![[0; TABLE_K]; count],
-            filled: vec![0; count.div_ceil(64)],
+            slot: vec![0; count],
+            entries: Vec::new(),
             long: LongEntries::default(),
         })
+    }
+
+    /// Stores entry `i` (if not stored yet).
+    fn store(&mut self, i: usize, e: &[u16; TABLE_K]) {
+        if let Some(s) = self.slot.get_mut(i) {
+            if *s == 0 {
+                self.entries.push(*e);
+                // At most one entry per index: fewer than 2^16.
+                *s = self.entries.len() as u16;
+            }
+        }
     }
 
     /// The first `k` positions of `gram`, if it is in the (filled) table
@@ -402,20 +415,18 @@ impl GramTable {
     #[cfg(test)]
     pub(crate) fn get(&self, gram: &[u8], k: usize) -> Option<&[u16]> {
         let i = table_index(self.q, gram)?;
-        if k > TABLE_K || !self.is_filled(i) {
+        if k > TABLE_K {
             return None;
         }
-        self.entries.get(i).and_then(|e| e.get(..k))
+        self.entry(i).and_then(|e| e.get(..k))
     }
 
     /// Entry `i` (a [`table_index`]) if filled: its first [`TABLE_K`]
     /// positions.
     #[inline]
     pub(crate) fn entry(&self, i: usize) -> Option<&[u16; TABLE_K]> {
-        if !self.is_filled(i) {
-            return None;
-        }
-        self.entries.get(i)
+        let s = usize::from(*self.slot.get(i)?);
+        self.entries.get(s.checked_sub(1)?)
     }
 
     /// Computes, [`LANES`] at a time, the entries of `grams` (each with
@@ -436,7 +447,7 @@ impl GramTable {
             let mut todo: [(usize, &[u8]); LANES] = [(0, &[]); LANES];
             let mut n = 0;
             for (i, g) in grams.by_ref() {
-                if !self.is_filled(i) && i < self.entries.len() {
+                if !self.is_filled(i) && i < self.slot.len() {
                     todo[n] = (i, g);
                     n += 1;
                     if n == LANES {
@@ -448,13 +459,7 @@ impl GramTable {
                 break;
             }
             let batch = batch.get_or_insert_with(|| EntryBatch::new(key, salt, r));
-            let (entries, filled) = (&mut self.entries, &mut self.filled);
-            let mut put = |i: usize, e: &[u16; TABLE_K]| {
-                if let (Some(slot), Some(f)) = (entries.get_mut(i), filled.get_mut(i / 64)) {
-                    *slot = *e;
-                    *f |= 1u64 << (i % 64);
-                }
-            };
+            let mut put = |i: usize, e: &[u16; TABLE_K]| self.store(i, e);
             for &(i, g) in &todo[..n] {
                 batch.push(i, g, input, &mut put);
             }
@@ -473,13 +478,12 @@ impl GramTable {
         r: Reducer,
         input: &mut Vec<u8>,
     ) -> Option<&[u16; TABLE_K]> {
-        let (e, f) = (self.entries.get_mut(i)?, self.filled.get_mut(i / 64)?);
-        let bit = 1u64 << (i % 64);
-        if *f & bit == 0 {
-            *e = table_entry(key, salt, gram, r, input);
-            *f |= bit;
+        if !self.is_filled(i) {
+            self.slot.get(i)?;
+            let e = table_entry(key, salt, gram, r, input);
+            self.store(i, &e);
         }
-        Some(e)
+        self.entry(i)
     }
 
     /// Like [`GramTable::get`], computing a missing entry for `salt`.
@@ -497,13 +501,8 @@ impl GramTable {
         if k > TABLE_K {
             return None;
         }
-        let (e, f) = (self.entries.get_mut(i)?, self.filled.get_mut(i / 64)?);
-        let bit = 1u64 << (i % 64);
-        if *f & bit == 0 {
-            *e = table_entry(key, salt, gram, r, input);
-            *f |= bit;
-        }
-        e.get(..k)
+        self.entry_or_fill(i, key, salt, gram, r, input)
+            .and_then(|e| e.get(..k))
     }
 }
 
