@@ -467,14 +467,20 @@ mod x86 {
         let den = _mm512_set1_epi64(i64::from(cut.den));
         for b in 0..blocks {
             let block = &filters[b * 8 * w..(b + 1) * 8 * w];
+            // Fixed-size views, so the loops unroll completely and the
+            // eight accumulators stay in registers.
+            let (block, _) = block.as_chunks::<8>();
+            if block.len() != 8 * V {
+                continue;
+            }
             let mut acc = [_mm512_setzero_si512(); 8];
-            for (a, f) in acc.iter_mut().zip(block.chunks_exact(w)) {
-                for (qv, c) in q.iter().zip(f.chunks_exact(8)) {
-                    if let Ok(c) = <&[u64; 8]>::try_from(c) {
-                        let x = _mm512_popcnt_epi64(_mm512_and_si512(*qv, load(c)));
-                        *a = _mm512_add_epi64(*a, x);
-                    }
+            for (j, a) in acc.iter_mut().enumerate() {
+                let mut x = _mm512_popcnt_epi64(_mm512_and_si512(q[0], load(&block[j * V])));
+                for v in 1..V {
+                    let y = _mm512_popcnt_epi64(_mm512_and_si512(q[v], load(&block[j * V + v])));
+                    x = _mm512_add_epi64(x, y);
                 }
+                *a = x;
             }
             let r = lanes(
                 lanes(pair(acc[0], acc[1]), pair(acc[2], acc[3])),
@@ -497,7 +503,11 @@ mod x86 {
                     buf[k & 7] = first + j;
                     k += usize::from((pass >> j) & 1);
                 }
-                out.extend_from_slice(&buf[..k.min(8)]);
+                // All eight, then cut: a fixed-length copy is two
+                // stores, a variable one a `memcpy` call.
+                let len = out.len();
+                out.extend_from_slice(&buf);
+                out.truncate(len + k.min(8));
             }
         }
         let done = blocks * 8;
