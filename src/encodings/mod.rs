@@ -403,7 +403,15 @@ pub struct Writer<W: Write> {
     header: Header,
     count: u64,
     buf: Vec<u8>,
+    /// Records not yet hashed and written: given to the hasher in large
+    /// slices, BLAKE3 hashes 16 chunks per vector instruction, where a
+    /// record at a time (about 230 bytes) it compressed one block per call
+    /// (5 % of `padron encode` time).
+    pending: Vec<u8>,
 }
+
+/// Bytes a [`Writer`] gathers before hashing and writing them.
+const PENDING: usize = 1 << 16;
 
 impl<W: Write> Writer<W> {
     /// Writes the magic, version and header.
@@ -433,6 +441,7 @@ impl<W: Write> Writer<W> {
             header,
             count: 0,
             buf: Vec::new(),
+            pending: Vec::with_capacity(PENDING),
         })
     }
 
@@ -481,9 +490,19 @@ impl<W: Write> Writer<W> {
         for w in filters {
             b.extend_from_slice(&w.to_le_bytes());
         }
-        self.hasher.update(b);
-        self.inner.write_all(b)?;
+        self.pending.extend_from_slice(b);
+        if self.pending.len() >= PENDING {
+            self.drain()?;
+        }
         self.count += 1;
+        Ok(())
+    }
+
+    /// Hashes and writes the pending bytes.
+    fn drain(&mut self) -> Result<(), Error> {
+        self.hasher.update(&self.pending);
+        self.inner.write_all(&self.pending)?;
+        self.pending.clear();
         Ok(())
     }
 
@@ -498,6 +517,7 @@ impl<W: Write> Writer<W> {
                 });
             }
         }
+        self.drain()?;
         let mut t = Vec::with_capacity(41);
         t.push(TAG_END);
         t.extend_from_slice(&self.count.to_le_bytes());
