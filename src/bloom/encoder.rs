@@ -478,6 +478,12 @@ impl FieldPlan {
         pos.set_all(s, salt, k, base, lazy, long);
         if let Some(m) = memo {
             if m.len() < MAX_MEMO {
+                if m.capacity() == 0 {
+                    // Its final size at once: growing by doubling rehashed
+                    // and copied the 160-byte entries at every step (about
+                    // 1.3 MB per map, 10 MB per padrón cache).
+                    m.reserve(MAX_MEMO);
+                }
                 let mut bits = [0u64; MEMO_WORDS];
                 bits[..base.len()].copy_from_slice(base);
                 m.insert(key, bits);
