@@ -786,6 +786,7 @@ mod tests {
             weaker_tokens: Vec::new(),
             bands: vec![0.8],
             veto: None,
+            order_of: None,
         }];
         let fit = EmFit {
             lambda: 0.5,

@@ -63,6 +63,9 @@ pub fn naive_levels<I: LinkInput>(
             groups.entry(g).or_default().push(f);
         }
     }
+    // Per schema field of a group: whether its group was crossed (None:
+    // no pair of the group's fields present on both sides).
+    let mut order: Vec<Option<bool>> = vec![None; nf];
     for members in groups.values_mut() {
         members.sort();
         members.dedup();
@@ -73,14 +76,24 @@ pub fn naive_levels<I: LinkInput>(
                 naive_sim(x.field_filter(i, f), y.field_filter(j, g)),
                 naive_sim(x.field_filter(i, g), y.field_filter(j, f)),
             ];
-            if dice(crossed[0]) + dice(crossed[1]) > dice(straight[0]) + dice(straight[1]) {
+            let swap =
+                dice(crossed[0]) + dice(crossed[1]) > dice(straight[0]) + dice(straight[1]);
+            if swap {
                 sim[f] = crossed[0];
                 sim[g] = crossed[1];
             }
+            let any = straight.iter().chain(&crossed).any(|s| s.is_some());
+            let o = any.then_some(swap);
+            order[f] = o;
+            order[g] = o;
         }
     }
     defs.iter()
         .map(|d| {
+            if let Some(field) = &d.order_of {
+                let f = schema.field_index(field).unwrap();
+                return order[f].map(u8::from);
+            }
             // Token levels: the first rule (strongest first) whose tokens
             // are equal on both sides.
             let rules: Vec<usize> = d
