@@ -76,8 +76,7 @@ pub fn naive_levels<I: LinkInput>(
                 naive_sim(x.field_filter(i, f), y.field_filter(j, g)),
                 naive_sim(x.field_filter(i, g), y.field_filter(j, f)),
             ];
-            let swap =
-                dice(crossed[0]) + dice(crossed[1]) > dice(straight[0]) + dice(straight[1]);
+            let swap = dice(crossed[0]) + dice(crossed[1]) > dice(straight[0]) + dice(straight[1]);
             if swap {
                 sim[f] = crossed[0];
                 sim[g] = crossed[1];
