@@ -347,8 +347,9 @@ impl Positions {
                 t.fill_missing(key, salt, grams, r, &mut input);
             }
             if let Some(t) = self.table.as_ref().or(lazy.as_deref()) {
-                // Load every entry's line first, all at once (they are
-                // scattered over a 100 KB table, often out of L2).
+                // Load every entry's line first, all at once: they are
+                // scattered over the table (and the table over memory,
+                // often out of L2), and overlapping misses cost one wait.
                 let mut touch = 0u16;
                 for g in s.grams() {
                     if let Some(i) = table_index(self.q, g) {

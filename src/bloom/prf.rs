@@ -734,4 +734,33 @@ mod tests {
         // Salt and gram boundaries are length-prefixed.
         assert_ne!(collect([1; 32], b"A", b"N"), collect([1; 32], b"", b"AN"));
     }
+
+    proptest::proptest! {
+        /// The batched entries equal the crate's, one q-gram at a time, for
+        /// any salt and gram length (long ones take the fallback), and for
+        /// filter lengths whose rejection sampling needs a second block
+        /// (40 000 rejects 39 % of words).
+        #[test]
+        fn entry_batch_equals_table_entry(
+            key in proptest::prelude::any::<[u8; 32]>(),
+            salt in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..70),
+            grams in proptest::collection::vec(
+                proptest::collection::vec(proptest::prelude::any::<u8>(), 1..12), 1..40),
+            l in proptest::sample::select(vec![3u32, 512, 1000, 1024, 40_000]),
+        ) {
+            let r = Reducer::new(l);
+            let mut input = Vec::new();
+            let mut got = vec![None; grams.len()];
+            let mut batch = EntryBatch::new(&key, &salt, r);
+            let mut put = |i: usize, e: &[u16; TABLE_K]| got[i] = Some(*e);
+            for (i, g) in grams.iter().enumerate() {
+                batch.push(i, g, &mut input, &mut put);
+            }
+            batch.flush(&mut input, &mut put);
+            for (g, e) in grams.iter().zip(&got) {
+                let want = table_entry(&key, &salt, g, r, &mut input);
+                proptest::prop_assert_eq!(e.as_ref(), Some(&want));
+            }
+        }
+    }
 }
