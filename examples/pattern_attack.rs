@@ -784,6 +784,7 @@ fn debug(mined: &[Mined], lab: &[Option<u32>], pl: &Plain, truth: &[&str]) {
 // ---------------------------------------------------------------- driver
 
 /// One target's filters: (filter words, true value, birth year).
+#[derive(Default)]
 struct Target<'a> {
     filters: Vec<&'a [u64]>,
     truth: Vec<&'a str>,
@@ -950,18 +951,8 @@ fn main() {
             slot(&schema, "primer_apellido"),
             slot(&schema, "segundo_apellido"),
         );
-        let mut given = Target {
-            filters: Vec::new(),
-            truth: Vec::new(),
-            years: Vec::new(),
-            measured: 0,
-        };
-        let mut sur = Target {
-            filters: Vec::new(),
-            truth: Vec::new(),
-            years: Vec::new(),
-            measured: 0,
-        };
+        let mut given = Target::default();
+        let mut sur = Target::default();
         for (r, w) in data.iter().zip(&enc) {
             if let Some(g) = &r.given {
                 given.filters.push(&w[sg.offset..sg.offset + sg.words]);
@@ -1014,12 +1005,7 @@ fn main() {
         let start = Instant::now();
         let (enc, schema) = encode_all(&data, edit);
         let rs = slot(&schema, "record");
-        let mut given = Target {
-            filters: Vec::new(),
-            truth: Vec::new(),
-            years: Vec::new(),
-            measured: 0,
-        };
+        let mut given = Target::default();
         for (r, w) in data.iter().zip(&enc) {
             if let Some(g) = &r.given {
                 given.filters.push(&w[rs.offset..rs.offset + rs.words]);
